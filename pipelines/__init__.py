@@ -1,0 +1,1 @@
+"""Item pipelines of thcrawl, one concern each (installed as thcrawl.pipelines)."""

@@ -1,0 +1,46 @@
+"""Turning response bytes into a parsel Selector, and telling which kind of page they are."""
+
+from __future__ import annotations
+
+import enum
+import re
+
+from parsel import Selector
+from w3lib.encoding import html_to_unicode
+
+_HTML_SIGN_RE = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|div|p|article|h1|span|a)[\s>/]", re.I)
+
+
+class NotHtmlError(ValueError):
+    """The bytes are empty or are not an HTML document."""
+
+
+class PageKind(enum.Enum):
+    ARTICLE = "article"
+    LISTING = "listing"
+    OTHER = "other"
+
+
+def decode(body: bytes, content_type: str | None = None) -> str:
+    """Decode like Scrapy does: HTTP header charset, then BOM, then <meta charset>, then UTF-8."""
+    if not body or not body.strip():
+        raise NotHtmlError("the page is empty")
+    if b"\x00" in body[:4096] or not _HTML_SIGN_RE.search(body[:65536]):
+        raise NotHtmlError("not an HTML page")
+    _, text = html_to_unicode(content_type, body)
+    return text
+
+
+def load(body: bytes, content_type: str | None = None) -> Selector:
+    return Selector(text=decode(body, content_type), type="html")
+
+
+def detect_kind(selector: Selector) -> PageKind:
+    """An article has the CMS title (or NewsArticle metadata); a listing has stream entries."""
+    if selector.css("h1.detail-title, [data-role=title]") or selector.xpath(
+        "//script[@type='application/ld+json'][contains(., 'NewsArticle')]"
+    ):
+        return PageKind.ARTICLE
+    if selector.css("div.box-stream-item, div.box-category-item, .box-stream-item, .box-category-item"):
+        return PageKind.LISTING
+    return PageKind.OTHER

@@ -1,0 +1,87 @@
+"""The item schema, the product's public contract (docs/schema.md documents every field)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from itemadapter import ItemAdapter
+
+
+@dataclass
+class Image:
+    url: str
+    alt: str | None = None
+    caption: str | None = None
+
+
+@dataclass
+class Video:
+    url: str | None
+    poster: str | None = None
+    caption: str | None = None
+
+
+@dataclass
+class RelatedEntry:
+    id: str | None
+    url: str
+    title: str | None = None
+    published_raw: str | None = None
+    published_at: str | None = None
+
+
+@dataclass
+class SeeMoreEntry:
+    id: str | None
+    url: str
+    title: str | None = None
+    published_raw: str | None = None
+    published_at: str | None = None
+    summary: str | None = None
+    thumbnail: str | None = None
+
+
+@dataclass
+class Article:
+    id: str | None
+    url: str
+    category: str | None = None
+    category_url: str | None = None
+    title: str | None = None
+    sapo: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_raw: str | None = None
+    published_at: str | None = None
+    modified_at: str | None = None
+    id_created_at: str | None = None
+    body: str = ""
+    images: list[Image] = field(default_factory=list)
+    videos: list[Video] = field(default_factory=list)
+    source: str | None = None
+    tags: list[str] = field(default_factory=list)
+    related: list[RelatedEntry] = field(default_factory=list)
+    see_more: list[SeeMoreEntry] = field(default_factory=list)
+    lang: str | None = None
+    crawled_at: str | None = None
+    content_sha256: str | None = None
+    extraction: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass
+class ListingEntry:
+    """One entry of a category, tag or timeline page."""
+
+    id: str | None
+    url: str
+    title: str | None = None
+    published_raw: str | None = None
+    published_at: str | None = None
+    summary: str | None = None
+    thumbnail: str | None = None
+    category: str | None = None
+
+
+def as_dict(item: Any) -> dict[str, Any]:
+    """A plain dict of an item (nested items included), through itemadapter like Scrapy's exporters."""
+    return ItemAdapter(item).asdict()

@@ -1,0 +1,73 @@
+"""URL helpers: article IDs from the site's three URL forms and the timestamp embedded in an ID."""
+
+import re
+from datetime import datetime
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from thcrawl.dates import VN_TZ
+
+SITE_PREFIX = "180"
+# Current form: /{slug}-{id}.htm with a 9+ digit ID (17 and 18 digits seen; 10 for migrated legacy IDs).
+_CURRENT_RE = re.compile(r"-(\d{9,})\.htm$")
+# Oldest form (2019-2021): /{category}/{yyyyMM}/{slug}-{7 digits}, no .htm.
+_OLDEST_RE = re.compile(r"^/[a-z0-9-]+/(\d{6})/[a-z0-9-]+-(\d{7})/?$")
+_THUMB_RE = re.compile(r"/(?:thumb_w|thumb_h|zoom|resize)/[0-9_x]+/")
+
+
+def article_id(url: str) -> str | None:
+    """The article ID a URL points at, or None when it is not an article URL.
+
+    The oldest 7-digit IDs get the site prefix, as the migration did ("180" + old ID); that mapping is
+    an inference from migrated URLs, documented in docs/schema.md.
+    """
+    path = urlsplit(url).path
+    match = _CURRENT_RE.search(path)
+    if match:
+        return match.group(1)
+    match = _OLDEST_RE.match(path)
+    if match:
+        return SITE_PREFIX + match.group(2)
+    return None
+
+
+def is_article_url(url: str) -> bool:
+    return article_id(url) is not None
+
+
+def id_created_at(article_id_: str | None) -> datetime | None:
+    """Creation time of the draft, from the yyMMddHHmmss after the 3-digit prefix (not publish time).
+
+    Migrated legacy IDs (prefix + 7 digits) carry no timestamp and give None.
+    """
+    if not article_id_ or len(article_id_) < 16:
+        return None
+    stamp = article_id_[3:15]
+    try:
+        return datetime.strptime(stamp, "%y%m%d%H%M%S").replace(tzinfo=VN_TZ)
+    except ValueError:
+        return None
+
+
+def absolute(url: str | None, base: str) -> str | None:
+    """An absolute http(s) URL, or None for empty, javascript: and similar non-links."""
+    if not url:
+        return None
+    url = url.strip()
+    if not url or url.startswith(("javascript:", "data:", "mailto:", "#")):
+        return None
+    if url.startswith("//"):
+        url = "https:" + url
+    elif not urlsplit(url).scheme and re.match(r"^[a-z0-9-]+(\.[a-z0-9-]+)+/", url):
+        # Video CDN paths come without a scheme ("hls.example.vn/x.mp4"); treat them as hosts.
+        url = "https://" + url
+    return urljoin(base, url)
+
+
+def full_size_image(url: str) -> str:
+    """Drop the CDN's resize segment (/thumb_w/640/, /zoom/270_169/) to get the original image."""
+    return _THUMB_RE.sub("/", url, count=1)
+
+
+def without_fragment(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
