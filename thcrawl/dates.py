@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
 
@@ -72,6 +72,8 @@ _RELATIVE_UNITS = {
 _YESTERDAY = "hôm qua"
 _JUST_NOW = "vừa xong"
 _SPACES_RE = re.compile(r"\s+")
+# A clock time with no day ("13:00", "5:48 PM") is no date: dateparser would silently add today.
+_TIME_ONLY_RE = re.compile(r"^\d{1,2}\s*[:hg]\s*\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +115,7 @@ def _iso_offset(text: str | None) -> timezone:
     if not text:
         return VN_TZ
     if text == "Z":
-        return timezone.utc
+        return UTC
     digits = text[1:].replace(":", "")
     delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
     return timezone(-delta if text[0] == "-" else delta)
@@ -212,7 +214,9 @@ def normalize_date(raw: str | None, reference: datetime | None = None) -> Parsed
         return ParsedDate(value, FAST if value else FAILED)
     except _NotMine:
         pass
-    if not any(ch.isdigit() for ch in text) and text.lower() not in {"hôm nay", "hôm kia"}:
+    if _TIME_ONLY_RE.match(text) or (
+        not any(ch.isdigit() for ch in text) and text.lower() not in {"hôm nay", "hôm kia"}
+    ):
         return ParsedDate(None, FAILED)  # nothing a date could be made of; dateparser would guess
     value = parse_with_dateparser(text, reference)
     return ParsedDate(value, FALLBACK if value else FAILED)

@@ -1,0 +1,28 @@
+"""Shared test helpers: fixtures read as bytes, the ../shared folder, a frozen 'now'."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from thcrawl.dates import VN_TZ
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).resolve().parent.parent
+# ../shared sits beside the checkout (the session's work tree and CI's clone alike).
+SHARED = Path(__import__("os").environ.get("THCRAWL_SHARED", REPO.parent / "shared"))
+REALPAGES = SHARED / "realpages" / "en.baochinhphu.vn"
+SEED = SHARED / "seed" / "000_ecc8640e9721aadf.txt"
+FROZEN_NOW = datetime(2026, 11, 26, 10, 0, 0, tzinfo=VN_TZ)
+
+
+def fixture_bytes(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def require(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"{path} is absent: it holds third-party pages that are read, never copied, by these tests")
+    return path
