@@ -1,0 +1,1 @@
+"""A local replica of truyenhinhthanhhoa.vn: generated content in the site's markup, served on loopback."""
