@@ -8,10 +8,15 @@ from pathlib import Path
 from urllib.error import URLError
 from urllib.request import Request, urlopen
 
+from typing import TYPE_CHECKING
+
 from thcrawl import __version__
 from thcrawl.extract import NotHtmlError
 from thcrawl.jsonl import dumps_line
 from thcrawl.parsing import NotAnArticleError, parse_page
+
+if TYPE_CHECKING:
+    from thcrawl.crawl import CrawlOptions, CrawlResult
 
 EXIT_USAGE = 2
 USER_AGENT = f"thcrawl/{__version__} (+https://github.com/thcrawl/thcrawl)"
@@ -51,6 +56,101 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _settings_pairs(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise CliError(f"-s takes NAME=VALUE, not {pair!r}")
+        out[name.strip()] = value
+    return out
+
+
+def _crawl_options(args: argparse.Namespace) -> CrawlOptions:
+    from thcrawl.crawl import CrawlOptions
+
+    try:
+        return CrawlOptions.from_args(
+            base_url=args.base_url, out=args.out, source=args.source, since=args.since, until=args.until,
+            categories=args.categories, max_articles=args.max_articles, fast=args.fast,
+            follow_see_more=args.follow_see_more, settings=_settings_pairs(args.set), log_level=args.log_level,
+        )
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _report(result: CrawlResult) -> None:
+    summary = result.summary
+    print(f"output: {result.run_dir}")
+    if summary:
+        errors = sum(summary["errors"].values())
+        print(f"summary: {summary['articles']} articles, {summary['duplicates']} duplicates, "
+              f"{summary['invalid']} invalid, {summary['requests']} requests, {errors} errors, "
+              f"{summary['duration_seconds']} s ({summary['finish_reason']})")
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from thcrawl.crawl import run_crawl
+
+    result = run_crawl(_crawl_options(args))
+    _report(result)
+    return result.exit_code
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from thcrawl.crawl import CrawlOptions, run_crawl
+    from thcrawl.replica.content import ReplicaSite
+    from thcrawl.replica.server import ReplicaServer
+
+    site = ReplicaSite(articles=args.articles, seed=args.seed)
+    with ReplicaServer(site) as server:
+        print(f"replica of the site with {args.articles} articles at {server.base_url}")
+        options = CrawlOptions.from_args(base_url=server.base_url, out=args.out, fast=True,
+                                         log_level=args.log_level)
+        result = run_crawl(options)
+    _report(result)
+    if result.run_dir:
+        print(f"articles: {result.run_dir / 'articles.jsonl'}")
+    return result.exit_code
+
+
+def cmd_replica(args: argparse.Namespace) -> int:
+    from thcrawl.replica.content import ReplicaSite
+    from thcrawl.replica.server import ReplicaServer
+
+    try:
+        site = ReplicaSite(articles=args.articles, seed=args.seed, grow_every=args.grow)
+        server = ReplicaServer(site, port=args.port)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    except OSError as exc:
+        raise CliError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}") from exc
+    print(server.base_url, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("replica stopped", file=sys.stderr)
+    finally:
+        server.httpd.server_close()
+    return 0
+
+
+def _add_crawl_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--since", help="only articles listed at or after this date (YYYY-MM-DD or ISO)")
+    command.add_argument("--until", help="only articles listed at or before this date")
+    command.add_argument("--categories", help="comma-separated category slugs (default: the home menu's)")
+    command.add_argument("--max-articles", type=int, metavar="N", help="stop after N articles")
+    command.add_argument("--out", default="data", metavar="DIR", help="data folder; the run goes to DIR/runs/<UTC time>/")
+    command.add_argument("--base-url", default=None, metavar="URL", help="site to crawl (default: the real site)")
+    command.add_argument("--source", default="listing", choices=("listing", "rss", "sitemap"),
+                         help="where article links come from (default: listing)")
+    command.add_argument("--fast", action="store_true",
+                         help="no delays, no AutoThrottle, high concurrency: only for a loopback replica")
+    command.add_argument("--follow-see-more", action="store_true", help="also follow 'xem thêm' and related links")
+    command.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                         help="override a Scrapy or thcrawl setting (repeatable)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="thcrawl", description=__doc__)
     parser.add_argument("--version", action="version", version=f"thcrawl {__version__}")
@@ -64,6 +164,28 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("target", metavar="PATH_OR_URL", help="a saved page (file) or an http(s) URL")
     parse.add_argument("--url", help="the page's URL, for a saved file (resolves relative links)")
     parse.set_defaults(func=cmd_parse)
+
+    crawl = commands.add_parser("crawl", help="crawl the site (or a replica) into a dated run folder",
+                                description="Crawl the site politely into DIR/runs/<UTC time>/articles.jsonl "
+                                            "with stats.json beside it.")
+    _add_crawl_arguments(crawl)
+    crawl.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: WARNING)")
+    crawl.set_defaults(func=cmd_crawl)
+
+    demo = commands.add_parser("demo", help="start a local replica, crawl it fast, print where the output is")
+    demo.add_argument("--articles", type=int, default=300, help="articles in the replica (default: 300)")
+    demo.add_argument("--seed", type=int, default=1, help="content seed of the replica (default: 1)")
+    demo.add_argument("--out", default="data/demo", metavar="DIR", help="data folder (default: data/demo)")
+    demo.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: WARNING)")
+    demo.set_defaults(func=cmd_demo)
+
+    replica = commands.add_parser("replica", help="serve a replica of the site on 127.0.0.1 until Ctrl-C")
+    replica.add_argument("--articles", type=int, default=1000, help="articles, 10 to 200,000 (default: 1000)")
+    replica.add_argument("--seed", type=int, default=1, help="content seed (default: 1)")
+    replica.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    replica.add_argument("--grow", type=float, default=None, metavar="SECONDS",
+                         help="publish one new article every SECONDS while serving")
+    replica.set_defaults(func=cmd_replica)
     return parser
 
 

@@ -67,6 +67,15 @@ class ListingPage:
             return "/timelinelist/{0}/{1}.htm"
         return None
 
+    @cached_property
+    def timeline_pattern(self) -> str | None:
+        """Absolute URL of this listing's AJAX pages with '{page}' left to fill, or None."""
+        template = self.timeline_template
+        key = self.zone_id or self.sel.css("#hdCatUrl::attr(value)").get()
+        if template and key:
+            return absolute(template.replace("{0}", key).replace("{1}", "{page}"), self.url)
+        return None
+
     def page_url(self, number: int) -> str | None:
         """URL of page `number` of this listing: a /trang-N.htm link if the page has one, else the
         timeline fragment built from the zone id (or the tag for tag pages)."""
@@ -74,11 +83,7 @@ class ListingPage:
             match = re.search(r"/trang-(\d+)\.htm$", href)
             if match and int(match.group(1)) == number:
                 return absolute(href, self.url)
-        template = self.timeline_template
-        key = self.zone_id or self.sel.css("#hdCatUrl::attr(value)").get()
-        if template and key:
-            return absolute(template.replace("{0}", key).replace("{1}", str(number)), self.url)
-        return None
+        return self.timeline_pattern.replace("{page}", str(number)) if self.timeline_pattern else None
 
     @property
     def next_page_url(self) -> str | None:

@@ -1,0 +1,237 @@
+"""The `ttv` spider: walks the site's listings (or its RSS feeds, or its sitemaps) and hands article pages
+to the article page object. It decides what to fetch next and nothing else: no string is cleaned here.
+
+Arguments (`-a name=value`): categories (comma-separated slugs; default: the home page's menu),
+source=listing|rss|sitemap, since / until (date or ISO date-time, by listing/feed/sitemap time),
+max_articles, follow_see_more=1 (also follow "xem thêm" and related links), max_pages (per category).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.http import Response, TextResponse
+
+from thcrawl.dates import VN_TZ, normalize_date, to_iso
+from thcrawl.extract import ArticlePage, ListingPage, NotHtmlError
+from thcrawl.extract.feed import FeedError, FeedPage, SitemapPage
+from thcrawl.urls import absolute, article_id
+
+SOURCES = ("listing", "rss", "sitemap")
+_SITEMAP_NAME_RE = re.compile(r"sitemaps-(\d{4})-(\d{1,2})-(\d{1,2})-(\d{1,2})\.xml$")
+# Menu links that are pages of the site but not article listings ("truyen-hinh" = live TV).
+NOT_CATEGORIES = {"truyen-hinh", "index", "lien-he", "gioi-thieu"}
+ARTICLE_PRIORITY = 10
+
+
+class ArgumentError(ValueError):
+    """A spider argument the user gave is not valid."""
+
+
+def parse_bound(value: str | None, name: str) -> datetime | None:
+    if not value:
+        return None
+    parsed = normalize_date(value)
+    if parsed.value is None:
+        raise ArgumentError(f"{name}: cannot read {value!r} as a date (use YYYY-MM-DD or an ISO date-time)")
+    return parsed.value
+
+
+class TtvSpider(scrapy.Spider):
+    name = "ttv"
+
+    def __init__(self, base_url: str | None = None, categories: str | None = None, source: str = "listing",
+                 since: str | None = None, until: str | None = None, max_articles: str | int | None = None,
+                 follow_see_more: str | bool = False, max_pages: str | int | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.base_url = (base_url or "").rstrip("/")
+        self.categories = [c.strip().removesuffix(".htm").strip("/") for c in (categories or "").split(",")
+                           if c.strip()]
+        if source not in SOURCES:
+            raise ArgumentError(f"source must be one of {', '.join(SOURCES)}, not {source!r}")
+        self.source = source
+        self.since = parse_bound(since, "since")
+        self.until = parse_bound(until, "until")
+        self.max_articles = int(max_articles) if max_articles not in (None, "", 0, "0") else None
+        self.follow_see_more = str(follow_see_more).lower() in ("1", "true", "yes", "on")
+        self.max_pages = int(max_pages) if max_pages else 100_000
+        self.requested: set[str] = set()
+        self.seen_in_listing: dict[str, set[str]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> TtvSpider:
+        kwargs.setdefault("base_url", crawler.settings.get("THCRAWL_BASE_URL"))
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.allowed_domains = [urlsplit(spider.base_url).hostname or ""]
+        return spider
+
+    # -- where it starts ---------------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for request in self.start_requests():
+            yield request
+
+    def start_requests(self) -> Iterator[scrapy.Request]:
+        if self.source == "sitemap":
+            yield scrapy.Request(f"{self.base_url}/sitemap.xml", callback=self.parse_sitemap)
+        elif self.source == "rss":
+            for slug in self.categories or ["home"]:
+                yield scrapy.Request(f"{self.base_url}/rss/{slug}.rss", callback=self.parse_feed)
+        elif self.categories:
+            yield from (self.category_request(slug) for slug in self.categories)
+        else:
+            yield scrapy.Request(f"{self.base_url}/", callback=self.parse_home)
+
+    def category_request(self, slug: str) -> scrapy.Request:
+        return scrapy.Request(f"{self.base_url}/{slug}.htm", callback=self.parse_listing,
+                              cb_kwargs={"category": slug, "page": 1, "timeline": None})
+
+    def parse_home(self, response: Response) -> Iterator[scrapy.Request]:
+        """Categories are the home menu's /{slug}.htm links that are not articles."""
+        found = []
+        for href in response.css(".menu-nav a::attr(href), nav a::attr(href), .menu a::attr(href)").getall():
+            url = absolute(href, response.url)
+            path = urlsplit(url or "").path
+            match = re.fullmatch(r"/([a-z0-9-]+)\.htm", path)
+            if url and match and not article_id(url) and match[1] not in NOT_CATEGORIES and match[1] not in found:
+                found.append(match[1])
+        self.crawler.stats.set_value("thcrawl/categories", len(found))
+        self.logger.info("categories from the home menu: %s", ", ".join(found) or "none")
+        for slug in found:
+            yield self.category_request(slug)
+
+    # -- listings ----------------------------------------------------------------------------------------
+    def parse_listing(self, response: Response, category: str, page: int, timeline: str | None) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            return
+        try:
+            listing = ListingPage(response.body, response.url, selector=response.selector)
+        except NotHtmlError:
+            return
+        seen = self.seen_in_listing.setdefault(category, set())
+        new = 0
+        past_since = False
+        for entry in listing.entries:
+            when = normalize_date(entry.published_raw, self.fetched_at(response)).value
+            key = entry.id or entry.url
+            if key in seen:
+                continue
+            seen.add(key)
+            new += 1
+            if self.since and when and when < self.since:
+                past_since = True  # the list is newest first: everything after this is older still
+                break
+            if self.until and when and when > self.until:
+                continue
+            yield from self.article_request(entry.url)
+        self.crawler.stats.inc_value("thcrawl/listing_pages")
+        timeline = timeline or listing.timeline_pattern
+        if new == 0 or past_since or page >= self.max_pages or self.limit_reached:
+            if new == 0 and listing.entries:
+                self.crawler.stats.inc_value("thcrawl/pagination/stopped_no_new_entries")
+            return
+        next_url = self._next_page(listing, page, timeline)
+        if next_url:
+            yield scrapy.Request(next_url, callback=self.parse_listing,
+                                 cb_kwargs={"category": category, "page": page + 1, "timeline": timeline})
+
+    @staticmethod
+    def _next_page(listing: ListingPage, page: int, timeline: str | None) -> str | None:
+        """A /trang-N.htm link of the page itself first, else the category's timeline fragments."""
+        for href in listing.sel.xpath("//a/@href").getall():
+            if href.endswith(f"/trang-{page + 1}.htm"):
+                return absolute(href, listing.url)
+        if timeline:
+            return timeline.replace("{page}", str(page + 1))
+        return listing.page_url(page + 1)
+
+    # -- feeds and sitemaps ------------------------------------------------------------------------------
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        try:
+            entries = FeedPage(response.body, response.url).entries
+        except FeedError as exc:
+            self.crawler.stats.inc_value("thcrawl/errors/bad_feed")
+            self.logger.warning("feed %s unreadable: %s", response.url, exc)
+            return
+        for entry in entries:
+            if self.in_bounds(entry.published_at):
+                yield from self.article_request(entry.url)
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        try:
+            page = SitemapPage(response.body, response.url)
+            entries = page.entries
+        except FeedError as exc:
+            self.crawler.stats.inc_value("thcrawl/errors/bad_sitemap")
+            self.logger.warning("sitemap %s unreadable: %s", response.url, exc)
+            return
+        if page.is_index:
+            for entry in entries:
+                if self._sitemap_may_hold_since(entry.url):
+                    yield scrapy.Request(entry.url, callback=self.parse_sitemap)
+            return
+        for entry in entries:
+            if self.in_bounds(entry.published_at):
+                yield from self.article_request(entry.url)
+
+    def _sitemap_may_hold_since(self, url: str) -> bool:
+        match = _SITEMAP_NAME_RE.search(url)
+        if not self.since or not match:
+            return True
+        year, month, _, last = map(int, match.groups())
+        return (year, month, last) >= (self.since.year, self.since.month, self.since.day)
+
+    # -- articles ----------------------------------------------------------------------------------------
+    def article_request(self, url: str) -> Iterator[scrapy.Request]:
+        """One request per article ID in a run (a legacy URL and the current one are one article)."""
+        key = article_id(url) or url
+        if key in self.requested or self.limit_reached:
+            return
+        if not url.startswith(self.base_url + "/"):
+            self.crawler.stats.inc_value("thcrawl/links/offsite_skipped")
+            return
+        self.requested.add(key)
+        yield scrapy.Request(url, callback=self.parse_article, priority=ARTICLE_PRIORITY)
+
+    @property
+    def limit_reached(self) -> bool:
+        return self.max_articles is not None and len(self.requested) >= self.max_articles
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("thcrawl/pages/not_html")
+            return
+        try:
+            page = ArticlePage(response.body, response.url, selector=response.selector)
+            is_article = page.is_article()
+        except NotHtmlError:
+            is_article = False
+        if not is_article:
+            self.crawler.stats.inc_value("thcrawl/pages/not_article")
+            return
+        item = page.to_item(crawled_at=to_iso(self.fetched_at(response)))
+        yield item
+        if self.follow_see_more:
+            for entry in [*item.see_more, *item.related]:
+                yield from self.article_request(entry.url)
+
+    # -- helpers -----------------------------------------------------------------------------------------
+    def in_bounds(self, when: datetime | None) -> bool:
+        if when is None:
+            return True
+        return not (self.since and when < self.since) and not (self.until and when > self.until)
+
+    @staticmethod
+    def fetched_at(response: Response) -> datetime:
+        """When the page was fetched (its callback runs right after): the reference for relative dates."""
+        return datetime.now(VN_TZ)
+
+    def closed(self, reason: str) -> None:
+        if reason not in ("finished", "closespider_itemcount"):
+            self.logger.warning("spider closed: %s", reason)
+

@@ -1,0 +1,108 @@
+"""Running the `ttv` spider from the CLI: options checked up front, Scrapy started, the summary read back."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from thcrawl import SITE_URL
+from thcrawl.run import new_run_dir
+from thcrawl.spiders.ttv import SOURCES, parse_bound
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+SUCCESS_REASONS = ("finished", "closespider_itemcount")
+FAST_SETTINGS = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "THCRAWL_HONOUR_CRAWL_DELAY": False,
+    "CONCURRENT_REQUESTS": 32,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+}
+
+
+def is_loopback_url(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass
+class CrawlOptions:
+    base_url: str
+    data_dir: Path
+    spider_args: dict[str, Any]
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, base_url: str | None = None, out: str | Path = "data", source: str = "listing",
+                  since: str | None = None, until: str | None = None, categories: str | None = None,
+                  max_articles: int | None = None, fast: bool = False, follow_see_more: bool = False,
+                  settings: dict[str, Any] | None = None, log_level: str = "WARNING") -> CrawlOptions:
+        """Check every option before Scrapy starts; a bad one raises ValueError with a one-line reason."""
+        base_url = (base_url or SITE_URL).rstrip("/")
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"--base-url must be an http(s) URL, not {base_url!r}")
+        if fast and not is_loopback_url(base_url):
+            raise ValueError("--fast is only for a replica on a loopback address (127.0.0.1, localhost)")
+        if source not in SOURCES:
+            raise ValueError(f"--source must be one of {', '.join(SOURCES)}")
+        low, high = parse_bound(since, "--since"), parse_bound(until, "--until")
+        if low and high and low > high:
+            raise ValueError("--since is after --until")
+        if max_articles is not None and max_articles < 1:
+            raise ValueError("--max-articles must be at least 1")
+        if categories and not all(c.strip().replace("-", "").isalnum() for c in categories.split(",")):
+            raise ValueError(f"--categories takes slugs such as thoi-su,kinh-te, not {categories!r}")
+        if log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError(f"--log-level must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {log_level!r}")
+        merged: dict[str, Any] = {"LOG_LEVEL": log_level.upper()}
+        if fast:
+            merged.update(FAST_SETTINGS)
+        merged.update(settings or {})
+        spider_args = {"base_url": base_url, "source": source, "since": since, "until": until,
+                       "categories": categories, "max_articles": max_articles,
+                       "follow_see_more": "1" if follow_see_more else "0"}
+        return cls(base_url=base_url, data_dir=Path(out), spider_args=spider_args, settings=merged)
+
+
+@dataclass
+class CrawlResult:
+    run_dir: Path
+    summary: dict[str, Any] | None
+    exit_code: int
+
+
+def run_crawl(options: CrawlOptions) -> CrawlResult:
+    """Run one crawl in this process (Scrapy's reactor can run once per process)."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    from thcrawl.spiders.ttv import TtvSpider
+
+    run_dir = Path(options.settings.get("THCRAWL_RUN_DIR") or new_run_dir(options.data_dir))
+    settings = Settings()
+    settings.setmodule("thcrawl.settings", priority="project")
+    settings.set("THCRAWL_BASE_URL", options.base_url, priority="cmdline")
+    settings.set("THCRAWL_DATA_DIR", str(options.data_dir), priority="cmdline")
+    settings.set("THCRAWL_RUN_DIR", str(run_dir), priority="cmdline")
+    settings.setdict(options.settings, priority="cmdline")
+    process = CrawlerProcess(settings)
+    logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
+    process.crawl(TtvSpider, **{k: v for k, v in options.spider_args.items() if v is not None})
+    process.start()
+    stats_file = run_dir / "stats.json"
+    summary = json.loads(stats_file.read_text("utf-8")) if stats_file.exists() else None
+    ok = bool(summary) and summary["finish_reason"] in SUCCESS_REASONS and not (
+        summary["articles"] == 0 and sum(summary["errors"].values()) > 0)
+    return CrawlResult(run_dir=run_dir, summary=summary, exit_code=EXIT_OK if ok else EXIT_FAILURE)

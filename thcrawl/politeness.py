@@ -1,0 +1,60 @@
+"""Honouring robots.txt's Crawl-delay, which Scrapy's robots.txt support does not do by itself.
+
+The middleware reads the delay when robots.txt is fetched and raises the site's download slot to it;
+the AutoThrottle subclass keeps AutoThrottle from lowering the delay below it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from protego import Protego
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.extensions.throttle import AutoThrottle
+from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+
+class RobotsCrawlDelayMiddleware:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.enabled = crawler.settings.getbool("THCRAWL_HONOUR_CRAWL_DELAY")
+        self.user_agent = crawler.settings.get("USER_AGENT") or "*"
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RobotsCrawlDelayMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        if self.enabled and response.status == 200 and request.url.endswith("/robots.txt"):
+            try:
+                delay = Protego.parse(response.text).crawl_delay(self.user_agent)
+            except (AttributeError, ValueError, UnicodeDecodeError):
+                delay = None
+            if delay:
+                self._apply(request, float(delay))
+        return response
+
+    def _apply(self, request: Request, delay: float) -> None:
+        downloader = self.crawler.engine.downloader
+        key = downloader.get_slot_key(request)
+        downloader.per_slot_settings.setdefault(key, {})["delay"] = delay  # survives slot recycling
+        slot = downloader.slots.get(key)
+        if slot is not None:
+            slot.delay = max(slot.delay, delay)
+        CrawlDelayAutoThrottle.floors[key] = delay
+        self.crawler.stats.set_value("thcrawl/robots/crawl_delay", delay)
+        logger.info("robots.txt asks for Crawl-delay %.1f s on %s: honoured", delay, key)
+
+
+class CrawlDelayAutoThrottle(AutoThrottle):
+    floors: dict[str, float] = {}
+
+    def _adjust_delay(self, slot: Any, latency: float, response: Response) -> None:
+        super()._adjust_delay(slot, latency, response)
+        floor = self.floors.get(response.meta.get("download_slot") or "", 0.0) or max(self.floors.values(), default=0.0)
+        if slot.delay < floor:
+            slot.delay = floor

@@ -1,0 +1,70 @@
+"""The crawler's manners, top to bottom: who it is, how fast it goes, what it obeys, where output goes.
+
+Defaults are the polite ones for the real site. Tests and the demo override them explicitly (`--fast`
+for a loopback replica only, `-s NAME=VALUE` for anything).
+"""
+
+from thcrawl import SITE_URL, __version__
+
+BOT_NAME = "thcrawl"
+SPIDER_MODULES = ["thcrawl.spiders"]
+NEWSPIDER_MODULE = "thcrawl.spiders"
+
+# Who it says it is: a User-Agent with a contact URL, so the site's operators can reach us.
+THCRAWL_CONTACT_URL = "https://github.com/thcrawl/thcrawl#contact"
+USER_AGENT = f"thcrawl/{__version__} (+{THCRAWL_CONTACT_URL})"
+
+# What it crawls and where its output goes.
+THCRAWL_BASE_URL = SITE_URL
+THCRAWL_DATA_DIR = "data"
+THCRAWL_RUN_DIR = None  # default: <THCRAWL_DATA_DIR>/runs/<UTC timestamp>/
+
+# How fast it goes: at most 2 requests at a time to the site, a second between them, AutoThrottle on top,
+# and never faster than the Crawl-delay in robots.txt.
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+THCRAWL_HONOUR_CRAWL_DELAY = True
+
+# What it obeys.
+ROBOTSTXT_OBEY = True
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 30
+REDIRECT_MAX_TIMES = 5
+
+# How big a response may be: article pages are ~100 KB; anything past 10 MB is not a page of the site.
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+
+DOWNLOADER_MIDDLEWARES = {
+    "thcrawl.politeness.RobotsCrawlDelayMiddleware": 560,
+}
+EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "thcrawl.politeness.CrawlDelayAutoThrottle": 0,
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "thcrawl.summary.RunSummary": 500,
+    "thcrawl.progress.ProgressLine": 510,
+}
+ITEM_PIPELINES = {
+    "thcrawl.pipelines.dates.DatesPipeline": 100,
+    "thcrawl.pipelines.dedupe.DedupePipeline": 200,
+    "thcrawl.pipelines.validation.ValidationPipeline": 300,
+    "thcrawl.pipelines.jsonl_writer.JsonlWriterPipeline": 900,
+}
+
+# Articles are fetched before further listing pages (higher priority), depth-first, so the frontier
+# stays small however large the archive is.
+DEPTH_PRIORITY = 0
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleLifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.LifoMemoryQueue"
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
