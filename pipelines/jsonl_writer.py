@@ -1,5 +1,9 @@
-"""JSONL writer: each article as one line of the run's articles.jsonl, written whole by one write call
-(a crash leaves no torn line), and the field coverage of what was written, for the run summary."""
+"""JSONL writer: each article as one line of the run's articles.jsonl, and the field coverage of what was
+written, for the run summary.
+
+A line goes out in one append; a SIGKILL can still cut a long write short, so a torn last line is cut
+off before anything is appended to a file again (and by `thcrawl crawl` for earlier killed runs).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from typing import Any
 from scrapy import Spider
 from scrapy.crawler import Crawler
 
-from thcrawl.jsonl import dumps_line
+from thcrawl.jsonl import dumps_line, repair_tail
 from thcrawl.run import run_dir
 
 ARTICLES_FILE = "articles.jsonl"
@@ -37,6 +41,8 @@ class JsonlWriterPipeline:
 
     def open_spider(self, spider: Spider | None = None) -> None:
         path = run_dir(self.crawler) / ARTICLES_FILE
+        if repair_tail(path):  # a reused run folder whose last run was killed mid-line
+            self.stats.inc_value("thcrawl/output/repaired_torn_line")
         self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         self.stats.set_value("thcrawl/output", str(path))
 

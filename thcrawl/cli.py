@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.error import URLError
 from urllib.request import Request, urlopen
-
-from typing import TYPE_CHECKING
 
 from thcrawl import __version__
 from thcrawl.extract import NotHtmlError

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from thcrawl import SITE_URL
-from thcrawl.run import new_run_dir
+from thcrawl.run import new_run_dir, repair_crashed_runs
 from thcrawl.spiders.ttv import SOURCES, parse_bound
 
 EXIT_OK = 0
@@ -90,6 +90,8 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
 
     from thcrawl.spiders.ttv import TtvSpider
 
+    for repaired in repair_crashed_runs(options.data_dir):
+        logging.getLogger(__name__).warning("cut a torn last line from %s (its run was killed)", repaired)
     run_dir = Path(options.settings.get("THCRAWL_RUN_DIR") or new_run_dir(options.data_dir))
     settings = Settings()
     settings.setmodule("thcrawl.settings", priority="project")

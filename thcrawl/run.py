@@ -8,6 +8,8 @@ from pathlib import Path
 
 from scrapy.crawler import Crawler
 
+from thcrawl.jsonl import repair_tail
+
 _RUN_DIRS: weakref.WeakKeyDictionary[Crawler, Path] = weakref.WeakKeyDictionary()
 
 
@@ -21,6 +23,15 @@ def new_run_dir(data_dir: str | Path) -> Path:
         n += 1
         candidate = base / f"{stamp}-{n}"
     return candidate
+
+
+def repair_crashed_runs(data_dir: str | Path) -> list[Path]:
+    """Cut torn last lines from the outputs of earlier runs that never finished (no stats.json)."""
+    repaired = []
+    for output in sorted(Path(data_dir).glob("runs/*/*.jsonl")):
+        if not (output.parent / "stats.json").exists() and repair_tail(output):
+            repaired.append(output)
+    return repaired
 
 
 def run_dir(crawler: Crawler) -> Path:

@@ -42,6 +42,7 @@ def build_summary(stats: dict[str, Any], reason: str) -> dict[str, Any]:
         "requests": stats.get("downloader/request_count", 0),
         "responses": stats.get("downloader/response_count", 0),
         "listing_pages": stats.get("thcrawl/listing_pages", 0),
+        "robots_crawl_delay": stats.get("thcrawl/robots/crawl_delay"),
         "coverage": {f: round(stats.get(f"thcrawl/coverage/{f}", 0) / written, 4) if written else None
                      for f in COVERAGE_FIELDS},
         "dates": {k.rsplit("/", 1)[-1]: v for k, v in stats.items() if k.startswith("thcrawl/dates/")},

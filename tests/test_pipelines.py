@@ -1,0 +1,135 @@
+"""Pipelines one by one, each with a real Scrapy crawler's stats (no engine run)."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import time
+
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+
+from tests.conftest import FROZEN_NOW, fixture_bytes
+from thcrawl.extract import ArticlePage
+from thcrawl.jsonl import repair_tail
+from thcrawl.pipelines.dates import DatesPipeline
+from thcrawl.pipelines.dedupe import DedupePipeline
+from thcrawl.pipelines.jsonl_writer import JsonlWriterPipeline, write_whole
+from thcrawl.pipelines.validation import ValidationPipeline
+
+URL = "https://truyenhinhthanhhoa.vn/nong-dan-hoang-hoa-thu-hoach-lua-som-tranh-bao-180240912153012345.htm"
+
+
+@pytest.fixture
+def crawler(tmp_path):
+    crawler = get_crawler(settings_dict={"THCRAWL_RUN_DIR": str(tmp_path / "run")})
+    crawler.stats.open_spider()
+    return crawler
+
+
+@pytest.fixture
+def article():
+    return ArticlePage(fixture_bytes("article_full.html"), URL).to_item(crawled_at="2026-11-26T10:00:00+07:00")
+
+
+def dated(crawler, article) -> dict:
+    return DatesPipeline(crawler).process_item(article)
+
+
+def test_dates_pipeline_normalises_and_counts(crawler, article):
+    item = dated(crawler, article)
+    assert item["published_at"] == "2024-09-12T16:05:00+07:00"
+    assert item["see_more"][0]["published_at"] == "2024-09-12T20:04:00+07:00"
+    assert crawler.stats.get_value("thcrawl/dates/fast") == 1 + 1 + 2 + 3  # published, modified, related, see_more
+
+
+def test_dates_pipeline_relative_date_uses_crawled_at(crawler, article):
+    article.see_more[0].published_raw = "2 giờ trước"
+    item = dated(crawler, article)
+    assert item["see_more"][0]["published_at"] == "2026-11-26T08:00:00+07:00"
+
+
+def test_dates_pipeline_counts_failures(crawler, article):
+    article.related[0].published_raw = "không rõ"
+    dated(crawler, article)
+    assert crawler.stats.get_value("thcrawl/dates/failed") == 1
+
+
+def test_dedupe_drops_second_copy_and_counts(crawler, article):
+    pipeline = DedupePipeline(crawler)
+    item = dated(crawler, article)
+    pipeline.process_item(item)
+    with pytest.raises(DropItem):
+        pipeline.process_item(dict(item, url=item["url"].replace(".htm", ".htm?x=1")))
+    assert crawler.stats.get_value("thcrawl/items/duplicate") == 1
+
+
+def test_validation_passes_valid_item(crawler, article):
+    item = dated(crawler, article)
+    assert ValidationPipeline(crawler).process_item(item) is item
+
+
+def test_validation_writes_rejects_with_reason(crawler, article, tmp_path):
+    pipeline = ValidationPipeline(crawler)
+    item = dict(dated(crawler, article), published_at="12/09/2024")
+    with pytest.raises(DropItem):
+        pipeline.process_item(item)
+    pipeline.close_spider()
+    rejects = [json.loads(line) for line in (tmp_path / "run" / "rejects.jsonl").read_text("utf-8").splitlines()]
+    assert rejects[0]["reasons"][0].startswith("published_at:")
+    assert rejects[0]["item"]["id"] == item["id"]
+    assert crawler.stats.get_value("thcrawl/items/invalid") == 1
+    assert crawler.stats.get_value("thcrawl/items/invalid/published_at") == 1
+
+
+def test_writer_writes_utf8_lines_and_coverage(crawler, article, tmp_path):
+    writer = JsonlWriterPipeline(crawler)
+    writer.open_spider()
+    item = dated(crawler, article)
+    writer.process_item(item)
+    writer.process_item(dict(item, id="180240912153012346", sapo=None))
+    writer.close_spider()
+    text = (tmp_path / "run" / "articles.jsonl").read_text("utf-8")
+    assert len(text.splitlines()) == 2 and "Hoằng Hóa" in text
+    assert crawler.stats.get_value("thcrawl/coverage/title") == 2
+    assert crawler.stats.get_value("thcrawl/coverage/sapo") == 1
+
+
+def _write_forever(path: str, line: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    while True:
+        write_whole(fd, line)
+
+
+def test_killed_writer_is_repaired_to_whole_lines(tmp_path):
+    """SIGKILL a process that appends 300 KB lines as fast as it can; a long write can be cut short, and
+    repair_tail leaves exactly the lines that were written whole."""
+    path = tmp_path / "lines.jsonl"
+    line = (json.dumps({"body": "ữ" * 100_000}, ensure_ascii=False) + "\n").encode()
+    process = multiprocessing.get_context("fork").Process(target=_write_forever, args=(str(path), line))
+    process.start()
+    time.sleep(0.5)
+    os.kill(process.pid, signal.SIGKILL)
+    process.join()
+    written = path.stat().st_size
+    whole = written // len(line)
+    assert whole > 0
+    assert repair_tail(path) == written % len(line)
+    data = path.read_bytes()
+    assert len(data) == whole * len(line)
+    assert all(json.loads(row) for row in data.decode("utf-8").splitlines())
+
+
+def test_repair_tail_keeps_whole_file(tmp_path):
+    path = tmp_path / "ok.jsonl"
+    path.write_bytes(b'{"a":1}\n{"b":2}\n')
+    assert repair_tail(path) == 0 and path.read_bytes() == b'{"a":1}\n{"b":2}\n'
+
+
+def test_repair_tail_of_single_torn_line(tmp_path):
+    path = tmp_path / "torn.jsonl"
+    path.write_bytes(b'{"a":1')
+    assert repair_tail(path) == 6 and path.read_bytes() == b""
