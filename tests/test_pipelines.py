@@ -11,14 +11,14 @@ import time
 import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
-
-from tests.conftest import FROZEN_NOW, fixture_bytes
-from thcrawl.extract import ArticlePage
-from thcrawl.jsonl import repair_tail
 from thcrawl.pipelines.dates import DatesPipeline
 from thcrawl.pipelines.dedupe import DedupePipeline
 from thcrawl.pipelines.jsonl_writer import JsonlWriterPipeline, write_whole
 from thcrawl.pipelines.validation import ValidationPipeline
+
+from tests.conftest import fixture_bytes
+from thcrawl.extract import ArticlePage
+from thcrawl.jsonl import repair_tail
 
 URL = "https://truyenhinhthanhhoa.vn/nong-dan-hoang-hoa-thu-hoach-lua-som-tranh-bao-180240912153012345.htm"
 
