@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 
 from thcrawl.dates import VN_TZ, normalize_date, to_iso
 from thcrawl.extract import ArticlePage, ListingPage, NotHtmlError
 from thcrawl.extract.feed import FeedError, FeedPage, SitemapPage
+from thcrawl.runstate import state_for
 from thcrawl.urls import absolute, article_id
 
 SOURCES = ("listing", "rss", "sitemap")
@@ -28,6 +32,8 @@ _SITEMAP_NAME_RE = re.compile(r"sitemaps-(\d{4})-(\d{1,2})-(\d{1,2})-(\d{1,2})\.
 # Menu links that are pages of the site but not article listings ("truyen-hinh" = live TV).
 NOT_CATEGORIES = {"truyen-hinh", "index", "lien-he", "gioi-thieu"}
 ARTICLE_PRIORITY = 10
+RETRY_PRIORITY = 20
+MAX_LISTED_FAILURES = 1000
 
 
 class ArgumentError(ValueError):
@@ -63,6 +69,10 @@ class TtvSpider(scrapy.Spider):
         self.max_pages = int(max_pages) if max_pages else 100_000
         self.requested: set[str] = set()
         self.seen_in_listing: dict[str, set[str]] = {}
+        self.walk_top: dict[str, str] = {}  # newest listing time seen on page 1 of each category
+        self.completed_marks: dict[str, str] = {}  # categories walked without a gap: their new marks
+        self.incremental = False
+        self.recheck_after: datetime | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> TtvSpider:
@@ -73,6 +83,17 @@ class TtvSpider(scrapy.Spider):
 
     # -- where it starts ---------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        state = state_for(self.crawler)
+        mode = self.crawler.settings.get("THCRAWL_MODE", "auto")
+        self.incremental = mode != "full" and state.has_finished_run()
+        self.crawler.stats.set_value("thcrawl/mode", "incremental" if self.incremental else "full")
+        hours = self.crawler.settings.getfloat("THCRAWL_RECHECK_HOURS", 48)
+        self.recheck_after = datetime.now(VN_TZ) - timedelta(hours=hours)
+        for url, reason in state.due_failures():
+            self.logger.info("fetching again %s (failed before: %s)", url, reason)
+            for request in self.article_request(url, force=True):
+                request.priority = RETRY_PRIORITY
+                yield request
         for request in self.start_requests():
             yield request
 
@@ -113,11 +134,19 @@ class TtvSpider(scrapy.Spider):
             listing = ListingPage(response.body, response.url, selector=response.selector)
         except NotHtmlError:
             return
+        self.crawler.stats.inc_value("thcrawl/listing_pages")
+        state = state_for(self.crawler)
+        mark = state.mark(category) if self.incremental else None
         seen = self.seen_in_listing.setdefault(category, set())
         new = 0
         past_since = False
+        known_and_old = bool(listing.entries)
         for entry in listing.entries:
             when = normalize_date(entry.published_raw, self.fetched_at(response)).value
+            if page == 1 and when:
+                self.walk_top[category] = max(self.walk_top.get(category, ""), to_iso(when))
+            if not (mark and when and to_iso(when) < mark and state.known(entry.id)):
+                known_and_old = False
             key = entry.id or entry.url
             if key in seen:
                 continue
@@ -128,17 +157,27 @@ class TtvSpider(scrapy.Spider):
                 break
             if self.until and when and when > self.until:
                 continue
-            yield from self.article_request(entry.url)
-        self.crawler.stats.inc_value("thcrawl/listing_pages")
-        timeline = timeline or listing.timeline_pattern
-        if new == 0 or past_since or page >= self.max_pages or self.limit_reached:
-            if new == 0 and listing.entries:
-                self.crawler.stats.inc_value("thcrawl/pagination/stopped_no_new_entries")
+            yield from self.article_request(entry.url, when)
+        if past_since or self.limit_reached:
+            return  # the walk stops early: it proves nothing about older pages, so no mark
+        if known_and_old:
+            self.crawler.stats.inc_value("thcrawl/incremental/stopped_at_mark")
+            self.walk_complete(category)
             return
-        next_url = self._next_page(listing, page, timeline)
-        if next_url:
-            yield scrapy.Request(next_url, callback=self.parse_listing,
-                                 cb_kwargs={"category": category, "page": page + 1, "timeline": timeline})
+        next_url = self._next_page(listing, page, timeline or listing.timeline_pattern) if new else None
+        if new == 0 and listing.entries:
+            self.crawler.stats.inc_value("thcrawl/pagination/stopped_no_new_entries")
+        if next_url is None or page >= self.max_pages:
+            self.walk_complete(category)
+            return
+        yield scrapy.Request(next_url, callback=self.parse_listing,
+                             cb_kwargs={"category": category, "page": page + 1,
+                                        "timeline": timeline or listing.timeline_pattern})
+
+    def walk_complete(self, category: str) -> None:
+        """The category was walked down to its end or to its previous mark: its new mark may be kept."""
+        if category in self.walk_top and not self.since and not self.until:
+            self.completed_marks[category] = self.walk_top[category]
 
     @staticmethod
     def _next_page(listing: ListingPage, page: int, timeline: str | None) -> str | None:
@@ -160,7 +199,7 @@ class TtvSpider(scrapy.Spider):
             return
         for entry in entries:
             if self.in_bounds(entry.published_at):
-                yield from self.article_request(entry.url)
+                yield from self.article_request(entry.url, entry.published_at)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         try:
@@ -177,7 +216,7 @@ class TtvSpider(scrapy.Spider):
             return
         for entry in entries:
             if self.in_bounds(entry.published_at):
-                yield from self.article_request(entry.url)
+                yield from self.article_request(entry.url, entry.published_at)
 
     def _sitemap_may_hold_since(self, url: str) -> bool:
         match = _SITEMAP_NAME_RE.search(url)
@@ -187,16 +226,47 @@ class TtvSpider(scrapy.Spider):
         return (year, month, last) >= (self.since.year, self.since.month, self.since.day)
 
     # -- articles ----------------------------------------------------------------------------------------
-    def article_request(self, url: str) -> Iterator[scrapy.Request]:
-        """One request per article ID in a run (a legacy URL and the current one are one article)."""
+    def article_request(self, url: str, listed_at: datetime | None = None,
+                        force: bool = False) -> Iterator[scrapy.Request]:
+        """One request per article ID in a run (a legacy URL and the current one are one article).
+
+        In incremental mode a known article is fetched again only when listed within the re-check window.
+        """
         key = article_id(url) or url
-        if key in self.requested or self.limit_reached:
+        if key in self.requested or (self.limit_reached and not force):
             return
         if not url.startswith(self.base_url + "/"):
             self.crawler.stats.inc_value("thcrawl/links/offsite_skipped")
             return
+        if self.incremental and not force and state_for(self.crawler).known(article_id(url)):
+            if listed_at is None or listed_at < self.recheck_after:
+                self.crawler.stats.inc_value("thcrawl/articles/skipped_known")
+                return
+            self.crawler.stats.inc_value("thcrawl/articles/rechecked")
         self.requested.add(key)
-        yield scrapy.Request(url, callback=self.parse_article, priority=ARTICLE_PRIORITY)
+        yield scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,
+                             priority=ARTICLE_PRIORITY)
+
+    def article_failed(self, failure: Failure) -> None:
+        request = failure.request
+        if failure.check(HttpError):
+            reason = f"http_{failure.value.response.status}"
+        elif failure.check(IgnoreRequest):
+            reason = "ignored: " + (str(failure.value) or "filtered")
+        else:
+            reason = failure.type.__name__
+        self.record_failure(request.url, reason)
+
+    def record_failure(self, url: str, reason: str) -> None:
+        """Listed in stats.json and kept in state, so the next run fetches the URL again."""
+        stats = self.crawler.stats
+        stats.inc_value("thcrawl/failed")
+        stats.inc_value(f"thcrawl/failed/{reason.split(':', 1)[0]}")
+        listed = stats.get_value("thcrawl/failures") or []
+        if len(listed) < MAX_LISTED_FAILURES:
+            stats.set_value("thcrawl/failures", [*listed, {"url": url, "reason": reason}])
+        state_for(self.crawler).record_failure(url, article_id(url), reason, to_iso(datetime.now(VN_TZ)))
+        self.logger.warning("could not fetch %s: %s", url, reason)
 
     @property
     def limit_reached(self) -> bool:
@@ -205,6 +275,7 @@ class TtvSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("thcrawl/pages/not_html")
+            self.record_failure(response.url, "not_html")
             return
         try:
             page = ArticlePage(response.body, response.url, selector=response.selector)
@@ -213,12 +284,13 @@ class TtvSpider(scrapy.Spider):
             is_article = False
         if not is_article:
             self.crawler.stats.inc_value("thcrawl/pages/not_article")
+            self.record_failure(response.url, "not_article")
             return
         item = page.to_item(crawled_at=to_iso(self.fetched_at(response)))
         yield item
         if self.follow_see_more:
             for entry in [*item.see_more, *item.related]:
-                yield from self.article_request(entry.url)
+                yield from self.article_request(entry.url, normalize_date(entry.published_raw).value)
 
     # -- helpers -----------------------------------------------------------------------------------------
     def in_bounds(self, when: datetime | None) -> bool:

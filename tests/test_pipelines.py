@@ -13,11 +13,12 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 from thcrawl.pipelines.dates import DatesPipeline
 from thcrawl.pipelines.dedupe import DedupePipeline
-from thcrawl.pipelines.jsonl_writer import JsonlWriterPipeline, write_whole
+from thcrawl.pipelines.jsonl_writer import JsonlWriterPipeline
 from thcrawl.pipelines.validation import ValidationPipeline
 
 from tests.conftest import fixture_bytes
 from thcrawl.extract import ArticlePage
+from thcrawl.journal import write_whole
 from thcrawl.jsonl import repair_tail
 
 URL = "https://truyenhinhthanhhoa.vn/nong-dan-hoang-hoa-thu-hoach-lua-som-tranh-bao-180240912153012345.htm"

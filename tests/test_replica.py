@@ -188,7 +188,8 @@ def test_demo_command(tmp_path):
     result = subprocess.run([sys.executable, "-m", "thcrawl.cli", "demo", "--articles", "40", "--out", str(tmp_path)],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "summary: 40 articles" in result.stdout
+    assert "summary: ok, full run: 40 articles (40 new" in result.stdout
+    assert len(list(tmp_path.glob("articles/*/*.jsonl"))) > 1  # the dataset, by publish month
     articles = next(tmp_path.glob("runs/*/articles.jsonl"))
     assert len(articles.read_text("utf-8").splitlines()) == 40
     assert json.loads((articles.parent / "stats.json").read_text())["articles"] == 40

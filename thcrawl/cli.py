@@ -73,19 +73,27 @@ def _crawl_options(args: argparse.Namespace) -> CrawlOptions:
             base_url=args.base_url, out=args.out, source=args.source, since=args.since, until=args.until,
             categories=args.categories, max_articles=args.max_articles, fast=args.fast,
             follow_see_more=args.follow_see_more, settings=_settings_pairs(args.set), log_level=args.log_level,
+            full=args.full, recheck_hours=args.recheck_hours,
         )
     except ValueError as exc:
         raise CliError(str(exc)) from exc
 
 
 def _report(result: CrawlResult) -> None:
-    summary = result.summary
+    summary = result.summary or {}
+    if summary.get("status") == "lock_held":
+        print(f"thcrawl: {summary['message']}; exiting", file=sys.stderr)
+        return
     print(f"output: {result.run_dir}")
     if summary:
         errors = sum(summary["errors"].values())
-        print(f"summary: {summary['articles']} articles, {summary['duplicates']} duplicates, "
-              f"{summary['invalid']} invalid, {summary['requests']} requests, {errors} errors, "
-              f"{summary['duration_seconds']} s ({summary['finish_reason']})")
+        print(f"summary: {summary['status']}, {summary['mode']} run: {summary['articles']} articles "
+              f"({summary['new']} new, {summary['updated']} updated, {summary['unchanged']} unchanged), "
+              f"{summary['failed']} failed, {summary['duplicates']} duplicates, {summary['invalid']} invalid, "
+              f"{summary['requests']} requests, {errors} errors, {summary['duration_seconds']} s")
+        if summary["coverage_below_threshold"]:
+            print(f"degraded: coverage below threshold for {', '.join(summary['coverage_below_threshold'])} "
+                  f"({summary['coverage']})", file=sys.stderr)
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
@@ -105,11 +113,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with ReplicaServer(site) as server:
         print(f"replica of the site with {args.articles} articles at {server.base_url}")
         options = CrawlOptions.from_args(base_url=server.base_url, out=args.out, fast=True,
-                                         log_level=args.log_level)
+                                         log_level=args.log_level, full=True)
         result = run_crawl(options)
     _report(result)
     if result.run_dir:
         print(f"articles: {result.run_dir / 'articles.jsonl'}")
+        print(f"dataset: {Path(args.out) / 'articles'}")
     return result.exit_code
 
 
@@ -146,6 +155,10 @@ def _add_crawl_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--fast", action="store_true",
                          help="no delays, no AutoThrottle, high concurrency: only for a loopback replica")
     command.add_argument("--follow-see-more", action="store_true", help="also follow 'xem thêm' and related links")
+    command.add_argument("--full", action="store_true",
+                         help="ignore the state when choosing what to fetch (state and dataset are still updated)")
+    command.add_argument("--recheck-hours", type=float, default=None, metavar="H",
+                         help="re-fetch known articles listed in the last H hours (default: 48)")
     command.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                          help="override a Scrapy or thcrawl setting (repeatable)")
 

@@ -14,9 +14,13 @@ from thcrawl import SITE_URL
 from thcrawl.run import new_run_dir, repair_crashed_runs
 from thcrawl.spiders.ttv import SOURCES, parse_bound
 
+# Exit codes of `thcrawl crawl` (documented in the README).
 EXIT_OK = 0
 EXIT_FAILURE = 1
-SUCCESS_REASONS = ("finished", "closespider_itemcount")
+EXIT_USAGE = 2
+EXIT_DEGRADED = 3
+EXIT_LOCKED = 4
+EXIT_BY_STATUS = {"ok": EXIT_OK, "degraded": EXIT_DEGRADED, "failed": EXIT_FAILURE, "lock_held": EXIT_LOCKED}
 FAST_SETTINGS = {
     "DOWNLOAD_DELAY": 0,
     "AUTOTHROTTLE_ENABLED": False,
@@ -47,7 +51,8 @@ class CrawlOptions:
     def from_args(cls, base_url: str | None = None, out: str | Path = "data", source: str = "listing",
                   since: str | None = None, until: str | None = None, categories: str | None = None,
                   max_articles: int | None = None, fast: bool = False, follow_see_more: bool = False,
-                  settings: dict[str, Any] | None = None, log_level: str = "WARNING") -> CrawlOptions:
+                  settings: dict[str, Any] | None = None, log_level: str = "WARNING", full: bool = False,
+                  recheck_hours: float | None = None) -> CrawlOptions:
         """Check every option before Scrapy starts; a bad one raises ValueError with a one-line reason."""
         base_url = (base_url or SITE_URL).rstrip("/")
         parts = urlsplit(base_url)
@@ -66,9 +71,15 @@ class CrawlOptions:
             raise ValueError(f"--categories takes slugs such as thoi-su,kinh-te, not {categories!r}")
         if log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ValueError(f"--log-level must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {log_level!r}")
+        if recheck_hours is not None and recheck_hours < 0:
+            raise ValueError("--recheck-hours must be 0 or more")
         merged: dict[str, Any] = {"LOG_LEVEL": log_level.upper()}
         if fast:
             merged.update(FAST_SETTINGS)
+        if full:
+            merged["THCRAWL_MODE"] = "full"
+        if recheck_hours is not None:
+            merged["THCRAWL_RECHECK_HOURS"] = recheck_hours
         merged.update(settings or {})
         spider_args = {"base_url": base_url, "source": source, "since": since, "until": until,
                        "categories": categories, "max_articles": max_articles,
@@ -78,13 +89,27 @@ class CrawlOptions:
 
 @dataclass
 class CrawlResult:
-    run_dir: Path
+    run_dir: Path | None
     summary: dict[str, Any] | None
     exit_code: int
 
 
 def run_crawl(options: CrawlOptions) -> CrawlResult:
-    """Run one crawl in this process (Scrapy's reactor can run once per process)."""
+    """Run one crawl in this process (Scrapy's reactor can run once per process), holding the data
+    folder's lock for the whole run."""
+    from thcrawl.lock import DataDirLock, LockHeldError
+
+    try:
+        lock = DataDirLock(options.data_dir).acquire()
+    except LockHeldError as exc:
+        return CrawlResult(run_dir=None, summary={"status": "lock_held", "message": str(exc)}, exit_code=EXIT_LOCKED)
+    try:
+        return _run_locked(options)
+    finally:
+        lock.release()
+
+
+def _run_locked(options: CrawlOptions) -> CrawlResult:
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
@@ -98,6 +123,7 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
     settings.set("THCRAWL_BASE_URL", options.base_url, priority="cmdline")
     settings.set("THCRAWL_DATA_DIR", str(options.data_dir), priority="cmdline")
     settings.set("THCRAWL_RUN_DIR", str(run_dir), priority="cmdline")
+    settings.set("THCRAWL_LOCK_HELD", True, priority="cmdline")
     settings.setdict(options.settings, priority="cmdline")
     process = CrawlerProcess(settings)
     logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
@@ -105,6 +131,5 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
     process.start()
     stats_file = run_dir / "stats.json"
     summary = json.loads(stats_file.read_text("utf-8")) if stats_file.exists() else None
-    ok = bool(summary) and summary["finish_reason"] in SUCCESS_REASONS and not (
-        summary["articles"] == 0 and sum(summary["errors"].values()) > 0)
-    return CrawlResult(run_dir=run_dir, summary=summary, exit_code=EXIT_OK if ok else EXIT_FAILURE)
+    exit_code = EXIT_BY_STATUS.get(summary["status"], EXIT_FAILURE) if summary else EXIT_FAILURE
+    return CrawlResult(run_dir=run_dir, summary=summary, exit_code=exit_code)

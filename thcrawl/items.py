@@ -66,6 +66,8 @@ class Article:
     crawled_at: str | None = None
     content_sha256: str | None = None
     extraction: dict[str, str | None] = field(default_factory=dict)
+    version: int = 1
+    updated_at: str | None = None
 
 
 @dataclass

@@ -18,6 +18,15 @@ USER_AGENT = f"thcrawl/{__version__} (+{THCRAWL_CONTACT_URL})"
 THCRAWL_BASE_URL = SITE_URL
 THCRAWL_DATA_DIR = "data"
 THCRAWL_RUN_DIR = None  # default: <THCRAWL_DATA_DIR>/runs/<UTC timestamp>/
+THCRAWL_STATE = None  # default: <THCRAWL_DATA_DIR>/state.sqlite
+
+# Scheduled runs: incremental once a run has finished ("full" ignores state when choosing what to fetch);
+# known articles listed within the re-check window are fetched again to catch corrections.
+THCRAWL_MODE = "auto"
+THCRAWL_RECHECK_HOURS = 48
+# A finished run whose field coverage falls below these shares is "degraded" (exit code 3): the sign
+# of a layout change on the site.
+THCRAWL_MIN_COVERAGE = {"title": 0.95, "body": 0.95, "published_at": 0.95}
 
 # How fast it goes: at most 2 requests at a time to the site, a second between them, AutoThrottle on top,
 # and never faster than the Crawl-delay in robots.txt.
@@ -49,13 +58,14 @@ EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
     "thcrawl.politeness.CrawlDelayAutoThrottle": 0,
     "scrapy.extensions.telnet.TelnetConsole": None,
-    "thcrawl.summary.RunSummary": 500,
+    "thcrawl.lifecycle.RunLifecycle": 500,
     "thcrawl.progress.ProgressLine": 510,
 }
 ITEM_PIPELINES = {
     "thcrawl.pipelines.dates.DatesPipeline": 100,
     "thcrawl.pipelines.dedupe.DedupePipeline": 200,
     "thcrawl.pipelines.validation.ValidationPipeline": 300,
+    "thcrawl.pipelines.state.StatePipeline": 400,
     "thcrawl.pipelines.jsonl_writer.JsonlWriterPipeline": 900,
 }
 
