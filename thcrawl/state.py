@@ -129,7 +129,7 @@ class StateStore:
 
     # -- runs and marks --------------------------------------------------------------------------------
     def has_finished_run(self) -> bool:
-        return self.db.execute("SELECT 1 FROM runs WHERE status = 'finished' LIMIT 1").fetchone() is not None
+        return self.db.execute("SELECT 1 FROM runs WHERE status IN ('ok', 'degraded') LIMIT 1").fetchone() is not None
 
     def start_run(self, run_id: str, run_dir: str, started_at: str) -> None:
         with self.transaction():

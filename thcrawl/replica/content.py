@@ -148,8 +148,10 @@ class ReplicaSite:
         self.start, self.end = start, end
         self.per_page = per_page
         self.grow_every = grow_every
-        self.grow_max = grow_max if grow_every else 0
+        self.grow_max = grow_max
         self.started_at = time.monotonic()
+        self.published_by_hand = 0
+        self.revisions: dict[int, int] = {}
         self.legacy_count = max(1, articles * 4 // 100)
         total = articles + self.grow_max
         self._step = (end - start) / articles
@@ -215,10 +217,20 @@ class ReplicaSite:
     # -- visibility (for --grow) ---------------------------------------------------------------------
     @property
     def visible_count(self) -> int:
-        if not self.grow_every:
-            return self.base_count
-        grown = int((time.monotonic() - self.started_at) / self.grow_every)
+        grown = self.published_by_hand
+        if self.grow_every:
+            grown += int((time.monotonic() - self.started_at) / self.grow_every)
         return self.base_count + min(grown, self.grow_max)
+
+    def publish(self, count: int = 1) -> list[int]:
+        """Publish `count` new articles now (what --grow does on a timer); returns their indices."""
+        first = self.visible_count
+        self.published_by_hand += count
+        return list(range(first, self.visible_count))
+
+    def revise(self, index: int) -> None:
+        """Correct an article: its body gains a paragraph (a new version for a re-crawl to find)."""
+        self.revisions[index] = self.revisions.get(index, 0) + 1
 
     def is_visible(self, i: int) -> bool:
         return 0 <= i < self.visible_count
@@ -238,8 +250,11 @@ class ReplicaSite:
         return out
 
     # -- one article, in full --------------------------------------------------------------------------
-    @lru_cache(maxsize=4096)  # noqa: B019 - the site lives as long as its cache; bounded
     def article(self, i: int) -> GenArticle:
+        return self._article(i, self.revisions.get(i, 0))
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - the site lives as long as its cache; bounded
+    def _article(self, i: int, revision: int) -> GenArticle:
         rng = random.Random(self.seed * 1_000_003 + i)
         art = GenArticle(index=i, id=self._id(i), legacy=i < self.legacy_count,
                          category=words.CATEGORIES[self._category[i]], published=self._published[i],
@@ -273,6 +288,10 @@ class ReplicaSite:
         position = bisect.bisect_left(same, i)
         if position >= 3 and rng.random() < 0.5:
             art.related = rng.sample(same[max(0, position - 30):position], rng.choice((2, 3)))
+        # "Cập nhật lần N" = "update N": each correction appends a paragraph (after every other draw, so
+        # the rest of the article stays as it was).
+        for n in range(1, revision + 1):
+            art.blocks.append(("p", f"Cập nhật lần {n}: {_sentence(random.Random(i * 31 + n), place)}"))
         return art
 
     # -- what a perfect crawl extracts ------------------------------------------------------------------
