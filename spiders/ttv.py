@@ -34,6 +34,17 @@ NOT_CATEGORIES = {"truyen-hinh", "index", "lien-he", "gioi-thieu"}
 ARTICLE_PRIORITY = 10
 RETRY_PRIORITY = 20
 MAX_LISTED_FAILURES = 1000
+# Download exceptions by the reason a reader of stats.json understands.
+FAILURE_REASONS = {
+    "DownloadCancelledError": "too_large",
+    "DownloadTimeoutError": "timeout",
+    "TimeoutError": "timeout",
+    "ResponseDataLossError": "truncated",
+    "ResponseFailed": "connection_failed",
+    "ConnectionRefusedError": "connection_refused",
+    "ConnectionLost": "connection_lost",
+    "DNSLookupError": "dns_failed",
+}
 
 
 class ArgumentError(ValueError):
@@ -131,7 +142,7 @@ class TtvSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             return
         try:
-            listing = ListingPage(response.body, response.url, selector=response.selector)
+            listing = ListingPage(response.body, response.url, content_type=self.content_type(response))
         except NotHtmlError:
             return
         self.crawler.stats.inc_value("thcrawl/listing_pages")
@@ -252,9 +263,12 @@ class TtvSpider(scrapy.Spider):
         if failure.check(HttpError):
             reason = f"http_{failure.value.response.status}"
         elif failure.check(IgnoreRequest):
-            reason = "ignored: " + (str(failure.value) or "filtered")
+            message = str(failure.value)
+            reason = ("offsite_redirect" if message.startswith("offsite redirect") else
+                      "offsite" if message.startswith("offsite") else
+                      "redirect_loop" if "max redirections" in message else "ignored")
         else:
-            reason = failure.type.__name__
+            reason = FAILURE_REASONS.get(failure.type.__name__, failure.type.__name__)
         self.record_failure(request.url, reason)
 
     def record_failure(self, url: str, reason: str) -> None:
@@ -278,7 +292,7 @@ class TtvSpider(scrapy.Spider):
             self.record_failure(response.url, "not_html")
             return
         try:
-            page = ArticlePage(response.body, response.url, selector=response.selector)
+            page = ArticlePage(response.body, response.url, content_type=self.content_type(response))
             is_article = page.is_article()
         except NotHtmlError:
             is_article = False
@@ -297,6 +311,11 @@ class TtvSpider(scrapy.Spider):
         if when is None:
             return True
         return not (self.since and when < self.since) and not (self.until and when > self.until)
+
+    @staticmethod
+    def content_type(response: Response) -> str | None:
+        value = response.headers.get(b"Content-Type")
+        return value.decode("latin-1") if value else None
 
     @staticmethod
     def fetched_at(response: Response) -> datetime:

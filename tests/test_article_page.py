@@ -204,3 +204,13 @@ def test_body_falls_back_to_generic_extractor(nocms):
 def test_page_object_is_engine_free():
     page = ArticlePage(fixture_bytes("article_full.html"), FULL_URL)
     assert page.title and page.is_article()
+
+
+def test_wrong_latin1_charset_header_is_overruled_by_utf8_body():
+    page = ArticlePage(fixture_bytes("article_full.html"), FULL_URL, content_type="text/html; charset=iso-8859-1")
+    assert page.title == "Nông dân Hoằng Hóa thu hoạch lúa sớm tránh bão"
+
+
+def test_missing_charset_everywhere_reads_utf8():
+    body = fixture_bytes("article_minimal.html").replace(b'<meta charset="utf-8" />', b"")
+    assert ArticlePage(body, MIGRATED_URL, content_type="text/html").title == "Đêm văn nghệ mừng xuân ở Bá Thước"

@@ -51,3 +51,8 @@ def test_absolute_rejects_javascript():
 
 def test_absolute_scheme_less_cdn_host():
     assert absolute("hls.mediacdn.vn/a/b.mp4", SITE) == "https://hls.mediacdn.vn/a/b.mp4"
+
+
+def test_absolute_drops_non_web_schemes():
+    assert absolute("ftp://127.0.0.1/a-180250101000000002.htm", SITE) is None
+    assert absolute("file:///etc/passwd", SITE) is None

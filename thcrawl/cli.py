@@ -124,11 +124,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_replica(args: argparse.Namespace) -> int:
     from thcrawl.replica.content import ReplicaSite
+    from thcrawl.replica.faults import FaultPlan
     from thcrawl.replica.server import ReplicaServer
 
     try:
+        faults = FaultPlan.parse(args.faults, args.offsite_target)
         site = ReplicaSite(articles=args.articles, seed=args.seed, grow_every=args.grow)
-        server = ReplicaServer(site, port=args.port)
+        server = ReplicaServer(site, port=args.port, faults=faults)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
     except OSError as exc:
@@ -197,6 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
     replica.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     replica.add_argument("--grow", type=float, default=None, metavar="SECONDS",
                          help="publish one new article every SECONDS while serving")
+    replica.add_argument("--faults", default=None, metavar="SPEC",
+                         help="misbehave like a real site: 'all', or a list such as '5xx=0.2,429,badfeed' "
+                              "(5xx, 429, timeout, truncated, offsite, loop, huge, slow, malformed, charset, "
+                              "endless, badfeed, bomb)")
+    replica.add_argument("--offsite-target", default=None, metavar="URL",
+                         help="where the 'offsite' fault redirects and links (default: http://127.0.0.2:9/)")
     replica.set_defaults(func=cmd_replica)
     return parser
 

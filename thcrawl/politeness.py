@@ -50,6 +50,51 @@ class RobotsCrawlDelayMiddleware:
         logger.info("robots.txt asks for Crawl-delay %.1f s on %s: honoured", delay, key)
 
 
+class RetryAfterMiddleware:
+    """On 429 or 503 with Retry-After, the site's slot waits that long (up to THCRAWL_RETRY_AFTER_MAX
+    seconds) before its next request, and goes back to its own pace after the next good response.
+    Scrapy's RetryMiddleware (which runs after this) sends the retry."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.cap = crawler.settings.getfloat("THCRAWL_RETRY_AFTER_MAX", 120.0)
+        self.saved: dict[str, float] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        downloader = self.crawler.engine.downloader
+        key = downloader.get_slot_key(request)
+        slot = downloader.slots.get(key)
+        if slot is None:
+            return response
+        if response.status in (429, 503) and b"Retry-After" in response.headers:
+            wait = retry_after_seconds(response.headers.get(b"Retry-After", b"").decode("latin-1"))
+            if wait is not None:
+                self.saved.setdefault(key, slot.delay)
+                slot.delay = max(slot.delay, min(wait, self.cap))
+                self.crawler.stats.inc_value("thcrawl/retry_after/honoured")
+        elif 200 <= response.status < 300 and key in self.saved:
+            slot.delay = self.saved.pop(key)
+        return response
+
+
+def retry_after_seconds(value: str) -> float | None:
+    """Retry-After as seconds: a number of seconds or an HTTP date."""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        from datetime import UTC, datetime
+        from email.utils import parsedate_to_datetime
+
+        return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
 class CrawlDelayAutoThrottle(AutoThrottle):
     floors: dict[str, float] = {}
 

@@ -51,9 +51,13 @@ REDIRECT_MAX_TIMES = 5
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 
+# Requests stay on the configured site (host and port), whatever a page links or redirects to.
 DOWNLOADER_MIDDLEWARES = {
+    "thcrawl.safety.SiteOnlyMiddleware": 650,
     "thcrawl.politeness.RobotsCrawlDelayMiddleware": 560,
+    "thcrawl.politeness.RetryAfterMiddleware": 570,
 }
+THCRAWL_RETRY_AFTER_MAX = 120.0
 EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
     "thcrawl.politeness.CrawlDelayAutoThrottle": 0,

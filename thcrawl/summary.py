@@ -8,7 +8,7 @@ from typing import Any
 from thcrawl.pipelines.jsonl_writer import COVERAGE_FIELDS
 
 STATS_FILE = "stats.json"
-ERROR_PREFIXES = ("downloader/exception_type_count/", "spider_exceptions/", "thcrawl/errors/", "thcrawl/failed/")
+ERROR_PREFIXES = ("downloader/exception_type_count/", "spider_exceptions/", "thcrawl/errors/")
 SUCCESS_REASONS = ("finished", "closespider_itemcount")
 OK, DEGRADED, FAILED = "ok", "degraded", "failed"
 MAX_LISTED_FAILURES = 200
@@ -18,7 +18,8 @@ def errors_by_kind(stats: dict[str, Any]) -> dict[str, int]:
     kinds: dict[str, int] = {}
     for key, value in stats.items():
         if key.startswith(ERROR_PREFIXES):
-            kinds[key.split("/", 2)[-1] if key.startswith("thcrawl/") else key.rsplit("/", 1)[-1]] = value
+            name = key.split("/", 2)[-1] if key.startswith("thcrawl/") else key.rsplit("/", 1)[-1]
+            kinds[name.rsplit(".", 1)[-1]] = kinds.get(name.rsplit(".", 1)[-1], 0) + value
         elif key.startswith("downloader/response_status_count/") and key[-3] in "45":
             kinds[f"http_{key[-3:]}"] = value
         elif key == "thcrawl/items/invalid":
@@ -57,6 +58,7 @@ def build_summary(stats: dict[str, Any], reason: str, thresholds: dict[str, floa
         "unchanged": stats.get("thcrawl/articles/unchanged", 0),
         "skipped_known": stats.get("thcrawl/articles/skipped_known", 0),
         "failed": stats.get("thcrawl/failed", 0),
+        "failed_by_reason": {k.split("/", 2)[-1]: v for k, v in sorted(stats.items()) if k.startswith("thcrawl/failed/")},
         "failures": (stats.get("thcrawl/failures") or [])[:MAX_LISTED_FAILURES],
         "duplicates": stats.get("thcrawl/items/duplicate", 0),
         "invalid": stats.get("thcrawl/items/invalid", 0),

@@ -49,7 +49,7 @@ def id_created_at(article_id_: str | None) -> datetime | None:
 
 
 def absolute(url: str | None, base: str) -> str | None:
-    """An absolute http(s) URL, or None for empty, javascript: and similar non-links."""
+    """An absolute http(s) URL, or None for empty, javascript:, ftp: and other non-web links."""
     if not url:
         return None
     url = url.strip()
@@ -60,7 +60,8 @@ def absolute(url: str | None, base: str) -> str | None:
     elif not urlsplit(url).scheme and re.match(r"^[a-z0-9-]+(\.[a-z0-9-]+)+/", url):
         # Video CDN paths come without a scheme ("hls.example.vn/x.mp4"); treat them as hosts.
         url = "https://" + url
-    return urljoin(base, url)
+    joined = urljoin(base, url)
+    return joined if urlsplit(joined).scheme in ("http", "https") else None
 
 
 def full_size_image(url: str) -> str:

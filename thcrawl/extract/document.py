@@ -21,13 +21,24 @@ class PageKind(enum.Enum):
     OTHER = "other"
 
 
+# Charsets a server claims by mistake for pages that are really UTF-8 (w3lib's names for them).
+_SINGLE_BYTE_LATIN = {"cp1252", "latin-1", "latin_1", "iso8859-1", "iso-8859-1", "ascii", "us-ascii"}
+
+
 def decode(body: bytes, content_type: str | None = None) -> str:
-    """Decode like Scrapy does: HTTP header charset, then BOM, then <meta charset>, then UTF-8."""
+    """Decode like Scrapy does (HTTP header charset, then BOM, then <meta charset>, then UTF-8), except
+    that a page claiming a Western single-byte charset but valid as multi-byte UTF-8 is read as UTF-8:
+    Vietnamese text cannot be written in those charsets, so the claim is wrong."""
     if not body or not body.strip():
         raise NotHtmlError("the page is empty")
     if b"\x00" in body[:4096] or not _HTML_SIGN_RE.search(body[:65536]):
         raise NotHtmlError("not an HTML page")
-    _, text = html_to_unicode(content_type, body)
+    encoding, text = html_to_unicode(content_type, body)
+    if encoding.lower() in _SINGLE_BYTE_LATIN and not body.isascii():
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     return text
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 import threading
+import time
+from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
+from thcrawl.replica import faults as fault_kinds
 from thcrawl.replica import pages
 from thcrawl.replica.content import ReplicaSite
+from thcrawl.replica.faults import FaultPlan
 from thcrawl.urls import article_id
 
 _CATEGORY_RE = re.compile(r"^/([a-z0-9-]+)\.htm$")
@@ -25,24 +29,44 @@ XML = "application/xml; charset=utf-8"
 
 
 class Response:
-    def __init__(self, status: int, body: str = "", content_type: str = HTML,
-                 headers: dict[str, str] | None = None) -> None:
-        self.status, self.body, self.content_type = status, body.encode("utf-8"), content_type
+    def __init__(self, status: int, body: str | bytes = "", content_type: str = HTML,
+                 headers: dict[str, str] | None = None, delay: float = 0.0, drip: float = 0.0,
+                 truncate: bool = False) -> None:
+        self.status, self.content_type = status, content_type
+        self.body = body.encode("utf-8") if isinstance(body, str) else body
         self.headers = headers or {}
+        self.delay = delay  # seconds before answering (a timeout for a client that waits less)
+        self.drip = drip  # seconds over which the body trickles out
+        self.truncate = truncate  # announce the whole length, send half, close
 
 
 class Replica:
     """Routes a path to a document of the generated site."""
 
-    def __init__(self, site: ReplicaSite, base_url: str = "") -> None:
+    def __init__(self, site: ReplicaSite, base_url: str = "", faults: FaultPlan | None = None) -> None:
         self.site = site
         self.base_url = base_url
+        self.faults = faults or FaultPlan()
         self.counter_lock = threading.Lock()
         self.requests = 0
+        self.attempts: Counter[str] = Counter()
 
-    def route(self, path: str) -> Response:
+    def route(self, target: str) -> Response:
+        path, _, query = target.partition("?")
         with self.counter_lock:
             self.requests += 1
+            self.attempts[path] += 1
+            attempt = self.attempts[path]
+        if self.faults:
+            faulty = self._site_fault(path) or self._article_fault(path, query, attempt)
+            if faulty is not None:
+                return faulty
+        response = self._route(path)
+        if self.faults and response.status == 200 and article_id(path):
+            response = self._degrade(path, response)
+        return response
+
+    def _route(self, path: str) -> Response:
         site, base = self.site, self.base_url
         if path in ("/", "/index.htm"):
             return Response(200, pages.home(site))
@@ -81,6 +105,91 @@ class Replica:
             return Response(200, pages.sitemap(site, base, *map(int, m.groups())), XML)
         return self._not_found()
 
+    # -- fault mode --------------------------------------------------------------------------------------
+    def _site_fault(self, path: str) -> Response | None:
+        faults = self.faults
+        if faults.on("badfeed") and path.startswith("/rss/"):
+            return Response(200, '<?xml version="1.0"?><rss><channel><item><title>Tin</title><link>',
+                            "application/rss+xml; charset=utf-8")
+        if faults.on("bomb") and path == "/sitemaps/sitemaps-1999-1-1-15.xml":
+            return Response(200, fault_kinds.BILLION_LAUGHS, XML)
+        if faults.on("bomb") and path == "/sitemap.xml":
+            index = pages.sitemap_index(self.site, self.base_url)
+            extra = f"<sitemap><loc>{self.base_url}/sitemaps/sitemaps-1999-1-1-15.xml</loc></sitemap>"
+            return Response(200, index.replace("</sitemapindex>", extra + "</sitemapindex>"), XML)
+        if faults.on("endless"):
+            return self._endless(path)
+        return None
+
+    def _endless(self, path: str) -> Response | None:
+        """Pagination that never ends: past the last page, the last page again, linking one page further."""
+        m = _CATEGORY_PAGE_RE.match(path)
+        if not m:
+            return None
+        slug, page = m[1], int(m[2])
+        last = max(1, -(-len(self.site.newest_first(self.site.by_category.get(slug, []))) // self.site.per_page))
+        if page <= last:
+            return None
+        text = pages.category_page(self.site, slug, last)
+        if text is None:
+            return None
+        return Response(200, text.replace("</div></div>", f'<a href="/{slug}/trang-{page + 1}.htm">{page + 1}</a>'
+                                          "</div></div>", 1))
+
+    def _article_fault(self, path: str, query: str, attempt: int) -> Response | None:
+        if not (article_id(path) and path.endswith(".htm")):
+            return None
+        kind = self.faults.article_fault(path)
+        first = attempt == 1
+        if kind == "5xx" and first:
+            return Response(503, "<h1>503 Service Unavailable</h1>")
+        if kind == "429" and first:
+            return Response(429, "<h1>429 Too Many Requests</h1>", headers={"Retry-After": "1"})
+        if kind == "offsite":
+            return Response(302, "", headers={"Location": self.faults.offsite_target})
+        if kind == "loop":
+            hop = int(query.removeprefix("hop=") or 0) if query.startswith("hop=") or not query else 0
+            return Response(302, "", headers={"Location": f"{self.base_url}{path}?hop={hop + 1}"})
+        if kind == "huge":
+            page = self._route(path)
+            return Response(200, page.body + b"<!--" + b"x" * fault_kinds.HUGE_BYTES + b"-->")
+        if kind == "timeout" and first:
+            page = self._route(path)
+            page.delay = fault_kinds.TIMEOUT_SECONDS
+            return page
+        if kind == "truncated" and first:
+            page = self._route(path)
+            page.truncate = True
+            return page
+        return None
+
+    def _degrade(self, path: str, response: Response) -> Response:
+        """Answered, but badly: slowly, with broken markup, or with a wrong or missing charset; and with
+        links that lead off the site."""
+        kind = self.faults.article_fault(path)
+        html = response.body.decode("utf-8")
+        if self.faults.on("offsite"):
+            target = self.faults.offsite_target.rstrip("/")
+            foreign = "".join(
+                f'<div class="box-stream-item"><a class="box-stream-link-title" href="{href}">Liên kết ngoài</a></div>'
+                for href in (f"{target}/bai-ngoai-180250101000000001.htm",
+                             "ftp://127.0.0.1/bai-ftp-180250101000000002.htm",
+                             "http://10.255.255.1/bai-noi-bo-180250101000000003.htm"))
+            html = html.replace('<h3 class="box-title">Xem thêm</h3><div class="box-stream">',
+                                f'<h3 class="box-title">Xem thêm</h3><div class="box-stream">{foreign}', 1)
+        if kind == "slow":
+            response.drip = 1.5
+        elif kind == "malformed":
+            html = fault_kinds.malform(html)
+        elif kind == "charset":
+            if fault_kinds._bucket(path + "#charset") < 0.5:
+                response.content_type = "text/html; charset=iso-8859-1"  # wrong: the body is UTF-8
+            else:
+                response.content_type = "text/html"
+                html = html.replace('<meta charset="utf-8" />', "")
+        response.body = html.encode("utf-8")
+        return response
+
     @staticmethod
     def _not_found() -> Response:
         return Response(404, pages.not_found_page())
@@ -98,15 +207,35 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(include_body=False)
 
     def _answer(self, include_body: bool) -> None:
-        response = self.replica.route(urlsplit(self.path).path)
-        self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if include_body:
-            self.wfile.write(response.body)
+        parts = urlsplit(self.path)
+        response = self.replica.route(parts.path + ("?" + parts.query if parts.query else ""))
+        if response.delay:
+            time.sleep(response.delay)
+        try:
+            self.send_response(response.status)
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(response.body)))
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            if not include_body:
+                return
+            body = response.body
+            if response.truncate:
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                return
+            if response.drip:
+                step = max(1, len(body) // 10)
+                for start in range(0, len(body), step):
+                    self.wfile.write(body[start:start + step])
+                    self.wfile.flush()
+                    time.sleep(response.drip / 10)
+                return
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up (a timeout, or a size cap): fine
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet by default
         pass
@@ -115,11 +244,12 @@ class _Handler(BaseHTTPRequestHandler):
 class ReplicaServer:
     """The replica on 127.0.0.1 (port 0 picks a free one); use as a context manager or start()/stop()."""
 
-    def __init__(self, site: ReplicaSite, port: int = 0, host: str = "127.0.0.1") -> None:
+    def __init__(self, site: ReplicaSite, port: int = 0, host: str = "127.0.0.1",
+                 faults: FaultPlan | None = None) -> None:
         self.httpd = ThreadingHTTPServer((host, port), _Handler)
         self.httpd.daemon_threads = True
         self.base_url = f"http://{host}:{self.httpd.server_address[1]}"
-        self.replica = Replica(site, self.base_url)
+        self.replica = Replica(site, self.base_url, faults)
         self.httpd.RequestHandlerClass = type("Handler", (_Handler,), {"replica": self.replica})
         self._thread: threading.Thread | None = None
 
