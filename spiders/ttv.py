@@ -141,9 +141,13 @@ class TtvSpider(scrapy.Spider):
     def parse_listing(self, response: Response, category: str, page: int, timeline: str | None) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
             return
+        if page > 1 and not response.body.strip():
+            self.walk_complete(category)  # an empty timeline fragment: the category's end
+            return
         try:
             listing = ListingPage(response.body, response.url, content_type=self.content_type(response))
         except NotHtmlError:
+            self.crawler.stats.inc_value("thcrawl/errors/bad_listing")
             return
         self.crawler.stats.inc_value("thcrawl/listing_pages")
         state = state_for(self.crawler)

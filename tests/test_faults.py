@@ -118,6 +118,7 @@ def test_transient_errors_were_retried(faulty_then_clean):
     (_, stats), _, _, _ = faulty_then_clean
     assert stats["errors"].get("http_503", 0) > 0 and stats["errors"].get("http_429", 0) > 0
     assert any("Timeout" in kind for kind in stats["errors"])
+    assert stats["retry_after_honoured"] == stats["errors"]["http_429"]  # each 429 slowed the site's slot
 
 
 def test_next_run_picks_up_what_failed(faulty_then_clean, site):

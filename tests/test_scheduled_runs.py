@@ -143,3 +143,11 @@ def test_summary_fields(first_two_runs):
     _, (_, stats), _ = first_two_runs
     for field in ("new", "updated", "unchanged", "failed", "coverage", "requests", "duration_seconds", "status"):
         assert field in stats
+
+
+def test_no_change_rerun_costs_under_5_percent_of_a_full_crawl(tmp_path):
+    with ReplicaServer(ReplicaSite(articles=600, seed=12)) as quiet:  # nothing listed in the last 48 h
+        _, full = run(quiet.base_url, tmp_path)
+        result, again = run(quiet.base_url, tmp_path)
+    assert result.returncode == 0 and again["articles"] == 0
+    assert again["requests"] <= 0.05 * full["requests"]

@@ -90,6 +90,7 @@ class RunLifecycle:
         marks = getattr(spider, "completed_marks", {})
         if reason == "finished" and marks:
             state.set_marks(marks, self.run_id)
+        logger.info("high-water marks kept for %d categories", len(marks) if reason == "finished" else 0)
         thresholds = self.crawler.settings.getdict("THCRAWL_MIN_COVERAGE")
         self.summary = build_summary(stats.get_stats(), reason, thresholds)
         self.summary["dataset"] = str(data_dir / DATASET_DIR)

@@ -66,6 +66,7 @@ def build_summary(stats: dict[str, Any], reason: str, thresholds: dict[str, floa
         "responses": stats.get("downloader/response_count", 0),
         "listing_pages": stats.get("thcrawl/listing_pages", 0),
         "robots_crawl_delay": stats.get("thcrawl/robots/crawl_delay"),
+        "retry_after_honoured": stats.get("thcrawl/retry_after/honoured", 0),
         "coverage": cover,
         "coverage_below_threshold": low,
         "dates": {k.rsplit("/", 1)[-1]: v for k, v in stats.items() if k.startswith("thcrawl/dates/")},

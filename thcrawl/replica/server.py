@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import threading
 import time
 from collections import Counter
@@ -241,13 +242,21 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError, TimeoutError)):
+            return  # a client that hung up (a crawler killed or over its size cap) is normal here
+        super().handle_error(request, client_address)
+
+
 class ReplicaServer:
     """The replica on 127.0.0.1 (port 0 picks a free one); use as a context manager or start()/stop()."""
 
     def __init__(self, site: ReplicaSite, port: int = 0, host: str = "127.0.0.1",
                  faults: FaultPlan | None = None) -> None:
-        self.httpd = ThreadingHTTPServer((host, port), _Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _QuietServer((host, port), _Handler)
         self.base_url = f"http://{host}:{self.httpd.server_address[1]}"
         self.replica = Replica(site, self.base_url, faults)
         self.httpd.RequestHandlerClass = type("Handler", (_Handler,), {"replica": self.replica})
