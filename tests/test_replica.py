@@ -71,7 +71,7 @@ def test_article_count_bounds():
 def test_large_replica_is_built_without_pages():
     site = ReplicaSite(articles=200_000, seed=1)
     last = site.article(199_999)
-    assert site.index_of(last.id) == 199_999 and len(site.by_category["thoi-su"]) > 20_000
+    assert site.index_of(last.id) == 199_999 and len(site.in_category("thoi-su")) > 20_000
 
 
 def test_binds_loopback(server):

@@ -240,6 +240,11 @@ class ReplicaSite:
         cut = bisect.bisect_left(indices, self.visible_count)
         return indices[:cut][::-1]
 
+    def in_category(self, slug: str) -> list[int]:
+        """Visible articles of a category, oldest first."""
+        indices = self.by_category[slug]
+        return indices[: bisect.bisect_left(indices, self.visible_count)]
+
     def latest(self, count: int, exclude: int | None = None) -> list[int]:
         out = []
         i = self.visible_count - 1
