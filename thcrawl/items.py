@@ -24,6 +24,8 @@ class Video:
 
 @dataclass
 class RelatedEntry:
+    """An entry of the in-body related box."""
+
     id: str | None
     url: str
     title: str | None = None
@@ -32,12 +34,9 @@ class RelatedEntry:
 
 
 @dataclass
-class SeeMoreEntry:
-    id: str | None
-    url: str
-    title: str | None = None
-    published_raw: str | None = None
-    published_at: str | None = None
+class SeeMoreEntry(RelatedEntry):
+    """An entry of the "xem thêm" list: a related entry with its summary and thumbnail."""
+
     summary: str | None = None
     thumbnail: str | None = None
 
@@ -71,16 +70,9 @@ class Article:
 
 
 @dataclass
-class ListingEntry:
+class ListingEntry(SeeMoreEntry):
     """One entry of a category, tag or timeline page."""
 
-    id: str | None
-    url: str
-    title: str | None = None
-    published_raw: str | None = None
-    published_at: str | None = None
-    summary: str | None = None
-    thumbnail: str | None = None
     category: str | None = None
 
 
