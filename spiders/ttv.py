@@ -323,8 +323,10 @@ class TtvSpider(scrapy.Spider):
 
     @staticmethod
     def fetched_at(response: Response) -> datetime:
-        """When the page was fetched (its callback runs right after): the reference for relative dates."""
-        return datetime.now(VN_TZ)
+        """When the page arrived (stamped by FetchTimeMiddleware; the WARC-Date too): the reference for
+        relative dates and the item's crawled_at."""
+        stamped = response.meta.get("fetched_at")
+        return datetime.fromisoformat(stamped) if stamped else datetime.now(VN_TZ).replace(microsecond=0)
 
     def closed(self, reason: str) -> None:
         if reason not in ("finished", "closespider_itemcount"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -73,7 +74,7 @@ def _crawl_options(args: argparse.Namespace) -> CrawlOptions:
             base_url=args.base_url, out=args.out, source=args.source, since=args.since, until=args.until,
             categories=args.categories, max_articles=args.max_articles, fast=args.fast,
             follow_see_more=args.follow_see_more, settings=_settings_pairs(args.set), log_level=args.log_level,
-            full=args.full, recheck_hours=args.recheck_hours,
+            full=args.full, recheck_hours=args.recheck_hours, warc=args.warc,
         )
     except ValueError as exc:
         raise CliError(str(exc)) from exc
@@ -161,8 +162,83 @@ def _add_crawl_arguments(command: argparse.ArgumentParser) -> None:
                          help="ignore the state when choosing what to fetch (state and dataset are still updated)")
     command.add_argument("--recheck-hours", type=float, default=None, metavar="H",
                          help="re-fetch known articles listed in the last H hours (default: 48)")
+    command.add_argument("--warc", action="store_true",
+                         help="also keep every request and response in WARC files under the run folder")
     command.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                          help="override a Scrapy or thcrawl setting (repeatable)")
+
+
+def _date_option(value: str | None, name: str) -> object:
+    from thcrawl.dates import normalize_date
+
+    if value is None:
+        return None
+    parsed = normalize_date(value).value
+    if parsed is None:
+        raise CliError(f"{name}: cannot read {value!r} as a date (use YYYY-MM-DD or an ISO date-time)")
+    return parsed
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from thcrawl.export import ExportOptions, export
+
+    out = Path(args.out) if args.out else Path(args.data) / "exports" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    options = ExportOptions(data_dir=Path(args.data), out_dir=out, fmt=args.format,
+                            since=_date_option(args.since, "--since"), until=_date_option(args.until, "--until"),
+                            bom=args.bom, licence=args.licence)
+    try:
+        result = export(options)
+    except (ValueError, OSError) as exc:
+        raise CliError(str(exc)) from exc
+    print(f"exported {result.rows} articles in {len(result.resources)} file(s) to {result.out_dir}")
+    print(f"manifest: {result.out_dir / 'datapackage.json'}")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from thcrawl.verify import verify
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise CliError(f"{folder} is not a folder")
+    report = verify(folder)
+    print(f"verify {folder}: {report.files} files, {report.rows} rows")
+    for finding in report.findings:
+        print(f"  - {finding}")
+    print("clean" if report.clean else f"{len(report.findings)} finding(s)")
+    return 0 if report.clean else 1
+
+
+def cmd_reparse(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from thcrawl.jsonl import dumps_line
+    from thcrawl.reparse import ReparseCounts, WarcError, reparse
+    from thcrawl.validation import validation_errors
+
+    paths = []
+    for target in args.warcs:
+        path = Path(target)
+        found = sorted(path.rglob("*.warc.gz")) + sorted(path.rglob("*.warc")) if path.is_dir() else [path]
+        if not found or not all(p.is_file() for p in found):
+            raise CliError(f"{target}: no WARC file there")
+        paths.extend(found)
+    out = Path(args.out) if args.out else Path("data") / "reparse" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out.mkdir(parents=True, exist_ok=True)
+    counts = ReparseCounts()
+    invalid = 0
+    try:
+        with (out / "articles.jsonl").open("w", encoding="utf-8") as handle:
+            for item in reparse(paths, counts):
+                invalid += bool(validation_errors(item))
+                handle.write(dumps_line(item))
+    except WarcError as exc:
+        raise CliError(str(exc)) from exc
+    print(f"re-parsed {counts.articles} articles from {counts.records} archived pages of {len(paths)} WARC file(s) "
+          f"({counts.failed} not articles, {invalid} invalid) -> {out / 'articles.jsonl'}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -193,6 +269,26 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: WARNING)")
     demo.set_defaults(func=cmd_demo)
 
+    export = commands.add_parser("export", help="export the dataset as jsonl.gz, Parquet or CSV with a manifest")
+    export.add_argument("--format", required=True, choices=("jsonl.gz", "parquet", "csv"))
+    export.add_argument("--since", help="only articles published at or after this date")
+    export.add_argument("--until", help="only articles published at or before this date")
+    export.add_argument("--data", default="data", metavar="DIR", help="data folder holding articles/ (default: data)")
+    export.add_argument("--out", default=None, metavar="DIR", help="new folder for the export "
+                        "(default: DATA/exports/<UTC time>)")
+    export.add_argument("--bom", action="store_true", help="CSV: start with a UTF-8 BOM, for spreadsheet programs")
+    export.add_argument("--licence", default=None, help="licence or attribution note for the manifest")
+    export.set_defaults(func=cmd_export)
+
+    verify = commands.add_parser("verify", help="check an export against its manifest; exit 0 only when clean")
+    verify.add_argument("folder", metavar="DIR")
+    verify.set_defaults(func=cmd_verify)
+
+    reparse = commands.add_parser("reparse", help="re-extract articles from WARC files with today's page objects")
+    reparse.add_argument("warcs", nargs="+", metavar="WARC", help="WARC files or folders holding them")
+    reparse.add_argument("--out", default=None, metavar="DIR", help="output folder (default: data/reparse/<UTC time>)")
+    reparse.set_defaults(func=cmd_reparse)
+
     replica = commands.add_parser("replica", help="serve a replica of the site on 127.0.0.1 until Ctrl-C")
     replica.add_argument("--articles", type=int, default=1000, help="articles, 10 to 200,000 (default: 1000)")
     replica.add_argument("--seed", type=int, default=1, help="content seed (default: 1)")
@@ -222,6 +318,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug of ours: one line for the user, the traceback on request
+        if os.environ.get("THCRAWL_DEBUG"):
+            raise
+        print(f"thcrawl: internal error: {type(exc).__name__}: {exc} (set THCRAWL_DEBUG=1 for the traceback)",
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

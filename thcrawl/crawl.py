@@ -52,7 +52,7 @@ class CrawlOptions:
                   since: str | None = None, until: str | None = None, categories: str | None = None,
                   max_articles: int | None = None, fast: bool = False, follow_see_more: bool = False,
                   settings: dict[str, Any] | None = None, log_level: str = "WARNING", full: bool = False,
-                  recheck_hours: float | None = None) -> CrawlOptions:
+                  recheck_hours: float | None = None, warc: bool = False) -> CrawlOptions:
         """Check every option before Scrapy starts; a bad one raises ValueError with a one-line reason."""
         base_url = (base_url or SITE_URL).rstrip("/")
         parts = urlsplit(base_url)
@@ -78,6 +78,8 @@ class CrawlOptions:
             merged.update(FAST_SETTINGS)
         if full:
             merged["THCRAWL_MODE"] = "full"
+        if warc:
+            merged["THCRAWL_WARC"] = True
         if recheck_hours is not None:
             merged["THCRAWL_RECHECK_HOURS"] = recheck_hours
         merged.update(settings or {})

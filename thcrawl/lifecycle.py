@@ -24,6 +24,9 @@ from thcrawl.summary import STATS_FILE, build_summary
 
 logger = logging.getLogger(__name__)
 LOCK_HELD = "lock_held"
+# The settings that say how a run treated the site, kept with each run for provenance.
+CRAWL_SETTINGS = ("USER_AGENT", "ROBOTSTXT_OBEY", "THCRAWL_HONOUR_CRAWL_DELAY", "DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED",
+                  "CONCURRENT_REQUESTS_PER_DOMAIN", "THCRAWL_MODE", "THCRAWL_RECHECK_HOURS")
 
 
 def recover_killed_runs(crawler: Crawler, current_run: str) -> int:
@@ -93,6 +96,9 @@ class RunLifecycle:
         logger.info("high-water marks kept for %d categories", len(marks) if reason == "finished" else 0)
         thresholds = self.crawler.settings.getdict("THCRAWL_MIN_COVERAGE")
         self.summary = build_summary(stats.get_stats(), reason, thresholds)
+        self.summary["site"] = self.crawler.settings.get("THCRAWL_BASE_URL")
+        self.summary["settings"] = {name: self.crawler.settings.get(name) for name in CRAWL_SETTINGS}
+        self.summary["settings"]["source"] = getattr(spider, "source", None)
         self.summary["dataset"] = str(data_dir / DATASET_DIR)
         self.summary["state"] = str(state.path)
         path = folder / STATS_FILE

@@ -56,7 +56,11 @@ DOWNLOADER_MIDDLEWARES = {
     "thcrawl.safety.SiteOnlyMiddleware": 650,
     "thcrawl.politeness.RobotsCrawlDelayMiddleware": 560,
     "thcrawl.politeness.RetryAfterMiddleware": 570,
+    # Closest to the network: the fetch time, then the raw response into the WARC (with --warc).
+    "thcrawl.warc.WarcWriterMiddleware": 950,
+    "thcrawl.warc.FetchTimeMiddleware": 960,
 }
+THCRAWL_WARC = False
 THCRAWL_RETRY_AFTER_MAX = 120.0
 EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,

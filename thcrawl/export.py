@@ -1,0 +1,286 @@
+"""`thcrawl export`: the dataset (DATA/articles/) as JSON Lines (gzip), Parquet or CSV, with a Frictionless
+Data Package manifest (datapackage.json) beside the files.
+
+Rows stream month file by month file: memory holds one batch of rows, not the dataset.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from thcrawl import SITE_URL, __version__
+from thcrawl.dataset import iter_dataset
+from thcrawl.dates import VN_TZ, to_iso
+from thcrawl.formats import ARROW_SCHEMA, FIELDS, to_arrow_row, to_csv_row
+from thcrawl.jsonl import dumps_line
+from thcrawl.runstate import STATE_FILE
+from thcrawl.state import StateStore
+from thcrawl.validation import article_schema
+
+FORMATS = ("jsonl.gz", "parquet", "csv")
+MANIFEST = "datapackage.json"
+BATCH_ROWS = 1000
+DEFAULT_LICENCE = ("Content © Đài Phát thanh và Truyền hình Thanh Hóa (truyenhinhthanhhoa.vn); reuse is subject to "
+                   "the publisher's terms. Set the dataset's own terms with --licence.")
+MEDIA_TYPES = {"jsonl.gz": "application/x-ndjson+gzip", "parquet": "application/vnd.apache.parquet",
+               "csv": "text/csv"}
+
+
+@dataclass
+class ExportOptions:
+    data_dir: Path
+    out_dir: Path
+    fmt: str
+    since: datetime | None = None
+    until: datetime | None = None
+    bom: bool = False
+    licence: str | None = None
+
+
+@dataclass
+class Resource:
+    path: Path
+    rows: int = 0
+
+
+@dataclass
+class ExportResult:
+    out_dir: Path
+    rows: int
+    resources: list[Resource] = field(default_factory=list)
+    first: str | None = None
+    last: str | None = None
+
+
+def rows_by_month(options: ExportOptions) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
+    """(month, its rows in the window) for each month file of the dataset, streamed line by line."""
+    low, high = to_iso(options.since), to_iso(options.until)
+
+    def month_rows(path: Path) -> Iterator[dict[str, Any]]:
+        with path.open("r", encoding="utf-8") as handle:
+            for line in handle:
+                row = json.loads(line)
+                when = row.get("published_at")
+                if (low and (not when or when < low)) or (high and (not when or when > high)):
+                    continue
+                yield row
+
+    for path in iter_dataset(options.data_dir):
+        month = path.stem if path.parent.name == "articles" else f"{path.parent.name}-{path.stem}"
+        yield month, month_rows(path)
+
+
+class _Progress:
+    def __init__(self, stream: TextIO = sys.stderr) -> None:
+        self.stream = stream
+        self.on = stream.isatty()
+
+    def show(self, rows: int, month: str) -> None:
+        if self.on:
+            self.stream.write(f"\r\033[Kexported {rows} articles (at {month})")
+            self.stream.flush()
+
+    def done(self) -> None:
+        if self.on:
+            self.stream.write("\n")
+
+
+def export(options: ExportOptions) -> ExportResult:
+    if options.fmt not in FORMATS:
+        raise ValueError(f"--format must be one of {', '.join(FORMATS)}")
+    if not (options.data_dir / "articles").is_dir():
+        raise ValueError(f"no dataset under {options.data_dir / 'articles'}: run `thcrawl crawl` first")
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    if any(options.out_dir.iterdir()):
+        raise ValueError(f"{options.out_dir} is not empty: export into a new folder")
+    result = ExportResult(out_dir=options.out_dir, rows=0)
+    progress = _Progress()
+    writer = {"jsonl.gz": _JsonlGzWriter, "parquet": _ParquetWriter, "csv": _CsvWriter}[options.fmt](options)
+    for month, rows in rows_by_month(options):
+        for row in rows:
+            writer.write(month, row)
+            result.rows += 1
+            when = row.get("published_at")
+            if when:
+                result.first = min(result.first or when, when)
+                result.last = max(result.last or when, when)
+            if result.rows % BATCH_ROWS == 0:
+                progress.show(result.rows, month)
+        writer.end_month()
+    result.resources = writer.close()
+    progress.done()
+    write_manifest(options, result)
+    return result
+
+
+class _JsonlGzWriter:
+    def __init__(self, options: ExportOptions) -> None:
+        self.resource = Resource(options.out_dir / "articles.jsonl.gz")
+        # mtime=0: the same rows give the same bytes, so the sha256 in the manifest is reproducible.
+        self.handle = gzip.GzipFile(self.resource.path, "wb", mtime=0)
+
+    def write(self, month: str, row: dict[str, Any]) -> None:
+        self.handle.write(dumps_line(row).encode("utf-8"))
+        self.resource.rows += 1
+
+    def end_month(self) -> None:
+        pass
+
+    def close(self) -> list[Resource]:
+        self.handle.close()
+        return [self.resource]
+
+
+class _CsvWriter:
+    def __init__(self, options: ExportOptions) -> None:
+        self.resource = Resource(options.out_dir / "articles.csv")
+        # utf-8-sig writes a BOM, which spreadsheet programs need to read UTF-8 CSV correctly.
+        self.handle = self.resource.path.open("w", encoding="utf-8-sig" if options.bom else "utf-8", newline="")
+        self.writer = csv.writer(self.handle)
+        self.writer.writerow(FIELDS)
+
+    def write(self, month: str, row: dict[str, Any]) -> None:
+        self.writer.writerow(to_csv_row(row))
+        self.resource.rows += 1
+
+    def end_month(self) -> None:
+        pass
+
+    def close(self) -> list[Resource]:
+        self.handle.close()
+        return [self.resource]
+
+
+class _ParquetWriter:
+    """One file per publish month, Hive-style: year=YYYY/month=MM/part-0.parquet."""
+
+    def __init__(self, options: ExportOptions) -> None:
+        self.out = options.out_dir
+        self.resources: list[Resource] = []
+        self.batch: list[dict[str, Any]] = []
+        self.writer: pq.ParquetWriter | None = None
+        self.month: str | None = None
+
+    def write(self, month: str, row: dict[str, Any]) -> None:
+        if self.writer is None or month != self.month:
+            self.end_month()
+            year, _, number = month.partition("-")
+            folder = self.out / (f"year={year}/month={number}" if number else f"year={year}")
+            folder.mkdir(parents=True, exist_ok=True)
+            self.resources.append(Resource(folder / "part-0.parquet"))
+            self.writer = pq.ParquetWriter(self.resources[-1].path, ARROW_SCHEMA, compression="zstd")
+            self.month = month
+        self.batch.append(to_arrow_row(row))
+        self.resources[-1].rows += 1
+        if len(self.batch) >= BATCH_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.batch and self.writer is not None:
+            self.writer.write_table(pa.Table.from_pylist(self.batch, schema=ARROW_SCHEMA))
+            self.batch.clear()
+
+    def end_month(self) -> None:
+        self._flush()
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+    def close(self) -> list[Resource]:
+        self.end_month()
+        return self.resources
+
+
+# -- the manifest --------------------------------------------------------------------------------------
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def table_schema() -> dict[str, Any]:
+    """The Article JSON Schema as a Frictionless Table Schema (field names, types, descriptions)."""
+    fields = []
+    for name, spec in article_schema()["properties"].items():
+        ref = spec.get("$ref", "")
+        kinds = spec.get("type", [])
+        kinds = [kinds] if isinstance(kinds, str) else kinds
+        if ref.endswith("isoDate") or name in ("crawled_at",):
+            kind = "datetime"
+        elif "array" in kinds:
+            kind = "array"
+        elif "object" in kinds:
+            kind = "object"
+        elif "integer" in kinds:
+            kind = "integer"
+        else:
+            kind = "string"
+        fields.append({"name": name, "type": kind, "description": spec.get("description", "")})
+    return {"fields": fields, "primaryKey": ["id"]}
+
+
+def provenance(data_dir: Path) -> dict[str, Any]:
+    runs, sites, settings = [], set(), {}
+    state_file = data_dir / STATE_FILE
+    if state_file.exists():
+        state = StateStore(state_file)
+        for run_id, started, finished, status, summary in state.rows(
+                "SELECT run_id, started_at, finished_at, status, summary FROM runs ORDER BY started_at"):
+            details = json.loads(summary) if summary else {}
+            runs.append({"run": run_id, "started": started, "finished": finished, "status": status,
+                         "mode": details.get("mode"), "articles": details.get("articles")})
+            if details.get("site"):
+                sites.add(details["site"])
+            settings = details.get("settings") or settings
+        state.close()
+    return {"runs": runs, "sites": sorted(sites) or [SITE_URL], "crawl_settings": settings}
+
+
+def write_manifest(options: ExportOptions, result: ExportResult) -> Path:
+    origin = provenance(options.data_dir)
+    schema = table_schema()
+    resources = []
+    for resource in result.resources:
+        relative = resource.path.relative_to(options.out_dir).as_posix()
+        resources.append({
+            "name": "articles" + ("-" + relative.replace("/", "-").removesuffix(".parquet").replace("=", "")
+                                  if options.fmt == "parquet" else ""),
+            "path": relative, "format": options.fmt, "mediatype": MEDIA_TYPES[options.fmt], "encoding": "utf-8",
+            "bytes": resource.path.stat().st_size, "hash": f"sha256:{sha256_of(resource.path)}",
+            "rows": resource.rows, "schema": schema,
+        })
+    manifest = {
+        "profile": "data-package",
+        "name": "thcrawl-truyenhinhthanhhoa",
+        "title": "Articles of truyenhinhthanhhoa.vn (Đài Phát thanh và Truyền hình Thanh Hóa)",
+        "created": to_iso(datetime.now(VN_TZ)),
+        "licenses": [{"name": "custom", "title": options.licence or DEFAULT_LICENCE}],
+        "sources": [{"title": site, "path": site} for site in origin["sites"]],
+        "resources": resources,
+        "thcrawl": {
+            "version": __version__,
+            "format": options.fmt,
+            "rows": result.rows,
+            "date_range": {"first_published": result.first, "last_published": result.last},
+            "filter": {"since": to_iso(options.since), "until": to_iso(options.until)},
+            "runs": origin["runs"],
+            "crawl_settings": origin["crawl_settings"],
+        },
+    }
+    path = options.out_dir / MANIFEST
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    return path

@@ -1,0 +1,114 @@
+"""Raw pages kept as WARC (`thcrawl crawl --warc`): every response, with the request that asked for it,
+written as gzip-per-record WARC 1.1 files under the run folder, readable by warcio and other WARC tools.
+
+The fetch time stamped on the response is the WARC-Date and also the item's crawled_at, so re-parsing
+the archive later (`thcrawl reparse`) gives the same items the crawl gave.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from http import HTTPStatus
+from pathlib import Path
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from thcrawl import __version__
+from thcrawl.dates import VN_TZ, to_iso
+from thcrawl.run import run_dir
+
+WARC_DIR = "warc"
+ROTATE_BYTES = 1024**3
+FETCHED_AT = "fetched_at"
+
+
+class FetchTimeMiddleware:
+    """Stamps each response with the second it arrived (request.meta['fetched_at'], ISO +07:00)."""
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        request.meta.setdefault(FETCHED_AT, to_iso(datetime.now(VN_TZ)))
+        return response
+
+
+def _headers(headers: object) -> list[tuple[str, str]]:
+    return [(name.decode("latin-1"), value.decode("latin-1"))
+            for name, values in headers.items() for value in values]
+
+
+class WarcWriterMiddleware:
+    """Writes a request record and a response record for every response the downloader returns."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.folder: Path | None = None
+        self.handle: io.BufferedWriter | None = None
+        self.writer: WARCWriter | None = None
+        self.number = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcWriterMiddleware:
+        if not crawler.settings.getbool("THCRAWL_WARC"):
+            raise NotConfigured
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.close, signal=signals.spider_closed)
+        return middleware
+
+    def _open(self) -> WARCWriter:
+        if self.writer is None or (self.handle and self.handle.tell() >= ROTATE_BYTES):
+            self.close()
+            self.folder = run_dir(self.crawler) / WARC_DIR
+            self.folder.mkdir(parents=True, exist_ok=True)
+            stamp = self.folder.parent.name
+            self.handle = (self.folder / f"thcrawl-{stamp}-{self.number:05d}.warc.gz").open("ab")
+            self.number += 1
+            self.writer = WARCWriter(self.handle, gzip=True, warc_version="WARC/1.1")
+            info = self.writer.create_warcinfo_record(
+                self.handle.name, {"software": f"thcrawl/{__version__}", "format": "WARC File Format 1.1"})
+            self.writer.write_record(info)
+        return self.writer
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        writer = self._open()
+        date = request.meta.setdefault(FETCHED_AT, to_iso(datetime.now(VN_TZ)))
+        warc_date = _utc(date)
+        path = request.url.split("://", 1)[-1].split("/", 1)[-1]
+        request_line = f"{request.method} /{path} HTTP/1.1"
+        http_request = StatusAndHeaders(request_line, _headers(request.headers), is_http_request=True)
+        request_record = writer.create_warc_record(
+            request.url, "request", payload=io.BytesIO(request.body or b""), http_headers=http_request,
+            warc_headers_dict={"WARC-Date": warc_date})
+        status = f"{response.status} {_reason(response.status)}"
+        http_response = StatusAndHeaders(status, _headers(response.headers), protocol="HTTP/1.1")
+        response_record = writer.create_warc_record(
+            response.url, "response", payload=io.BytesIO(response.body), http_headers=http_response,
+            warc_headers_dict={"WARC-Date": warc_date})
+        writer.write_record(response_record)
+        request_record.rec_headers.add_header("WARC-Concurrent-To",
+                                              response_record.rec_headers.get_header("WARC-Record-ID"))
+        writer.write_record(request_record)
+        self.handle.flush()
+        self.crawler.stats.inc_value("thcrawl/warc/records", 2)
+        return response
+
+    def close(self, spider: Spider | None = None) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
+            self.writer = None
+
+
+def _utc(iso: str) -> str:
+    return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
