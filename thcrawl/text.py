@@ -1,17 +1,15 @@
 """Text clean-up shared by every page object: Unicode NFC and collapsed whitespace."""
 
 import html
-import re
 import unicodedata
-
-_SPACE_RE = re.compile(r"\s+")
 
 
 def clean(text: str | None) -> str:
     """NFC-normalise, turn every run of whitespace (nbsp included) into one space, strip."""
     if not text:
         return ""
-    return _SPACE_RE.sub(" ", unicodedata.normalize("NFC", text).replace("\u200b", "")).strip()
+    # str.split() splits on every Unicode whitespace (nbsp too) and is several times faster than a regex.
+    return " ".join(unicodedata.normalize("NFC", text).replace("\u200b", "").split())
 
 
 def clean_unescaped(text: str | None) -> str:

@@ -2,6 +2,7 @@
 
 import re
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from thcrawl.dates import VN_TZ
@@ -48,11 +49,22 @@ def id_created_at(article_id_: str | None) -> datetime | None:
         return None
 
 
+@lru_cache(maxsize=64)
+def _origin(base: str) -> str | None:
+    parts = urlsplit(base)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
+
+
 def absolute(url: str | None, base: str) -> str | None:
     """An absolute http(s) URL, or None for empty, javascript:, ftp: and other non-web links."""
     if not url:
         return None
     url = url.strip()
+    # Fast paths for the two shapes nearly every link has: absolute http(s) and root-relative.
+    if url.startswith(("https://", "http://")) and "/./" not in url and "/../" not in url:
+        return url
+    if url.startswith("/") and not url.startswith("//") and "/." not in url and (origin := _origin(base)):
+        return origin + url
     if not url or url.startswith(("javascript:", "data:", "mailto:", "#")):
         return None
     if url.startswith("//"):

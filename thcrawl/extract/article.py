@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
+from lxml import etree
 from parsel import Selector
 
 from thcrawl.dates import to_iso
@@ -60,6 +62,48 @@ def looks_like_author_line(text: str) -> bool:
     return True
 
 
+def _has_class(name: str) -> str:
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+# Every query of the page, compiled once: parsel's per-call wrappers cost more than the queries.
+_STRING = etree.XPath("string()")
+_CONTENT = etree.XPath(CONTENT_XPATH)
+_TITLE = etree.XPath(f"//h1[{_has_class('detail-title')}] | //*[@data-role='title']")
+_SAPO = etree.XPath(f"//h2[{_has_class('detail-sapo')}] | //*[@data-role='sapo']")
+_AUTHORS = etree.XPath(f"//*[{_has_class('detail-author-top-name')}]")
+_CRUMBS_NAMED = etree.XPath(f"//div[{_has_class('detail-breadcrumb')}]//a[@data-role='cate-name']")
+_CRUMBS = etree.XPath(f"//div[{_has_class('detail-breadcrumb')}]//a")
+_TIME = etree.XPath(f"//*[@data-role='publishdate'] | //div[{_has_class('detail-time')}]")
+_IMAGES = etree.XPath(".//img[not(ancestor::*[@type='RelatedNewsBox' or @type='VideoStream'])]")
+_PHOTO_BOX = etree.XPath("ancestor::*[contains(@class, 'VCSortableInPreviewMode')][1] | ancestor::figure[1]")
+_PHOTO_CAPTION = etree.XPath(f".//*[{_has_class('PhotoCMS_Caption')}]")
+_VIDEOS = etree.XPath(".//*[@type='VideoStream' or @type='Video']")
+_VIDEO_SRC = etree.XPath(".//video/@src | .//source/@src | .//iframe/@src")
+_VIDEO_POSTER = etree.XPath(".//video/@poster | .//img/@src")
+_VIDEO_CAPTION = etree.XPath(f".//*[{_has_class('VideoCMS_Caption')}]")
+_TAGS = etree.XPath(f"//ul[{_has_class('detail-tag-list')}]//a")
+_RELATED = etree.XPath(f"//li[{_has_class('kbwscwlrl')}]")
+_RELATED_LINK = etree.XPath(".//a")
+# Headings that may open the "xem thêm" list: short h2-h4 or *title* elements outside the entries.
+_HEADINGS = etree.XPath(
+    "//*[self::h2 or self::h3 or self::h4 or (contains(@class, 'title') and not(contains(@class, 'link-title')))]"
+    "[not(ancestor::*[contains(@class, 'box-stream-item') or contains(@class, 'box-category-item')])]")
+_ENTRIES_IN = etree.XPath("." + ENTRY_XPATH)
+_ENTRIES_AFTER_BODY = etree.XPath(
+    f"{ENTRY_XPATH}[preceding::*[@data-role='content' or contains(@class, 'afcbc-body')]]")
+_SOURCE_AFTER_BODY = etree.XPath(f"({CONTENT_XPATH})/following::p[contains(., 'Nguồn')]")
+_LANG = etree.XPath("/html/@lang")
+
+
+def _text(element: Any) -> str:
+    return clean(_STRING(element)) if element is not None else ""
+
+
+def _first(found: list[Any]) -> Any:
+    return found[0] if found else None
+
+
 class ArticlePage:
     """An article page of the site. `body` is the raw response, `url` the URL it was fetched from."""
 
@@ -67,13 +111,16 @@ class ArticlePage:
                  selector: Selector | None = None) -> None:
         self.url = url
         self.sel = selector if selector is not None else load(body, content_type)
+        self.root = self.sel.root
         self.meta = Metadata(self.sel)
         self.extraction: dict[str, str | None] = {}
 
     # -- helpers -------------------------------------------------------------------------------------
-    def _layer(self, field: str, *candidates: tuple[str, Any]) -> Any:
-        """The first non-empty candidate; records its layer in `extraction`."""
-        for layer, value in candidates:
+    def _layer(self, field: str, *candidates: tuple[str, Callable[[], Any]]) -> Any:
+        """The first non-empty candidate, each computed only if the ones before it were empty; records
+        its layer in `extraction`."""
+        for layer, compute in candidates:
+            value = compute()
             if value:
                 self.extraction[field] = layer
                 return value
@@ -82,8 +129,7 @@ class ArticlePage:
 
     @cached_property
     def _content(self) -> Any:
-        nodes = self.sel.xpath(CONTENT_XPATH)
-        return nodes[0].root if nodes else None
+        return _first(_CONTENT(self.root))
 
     @cached_property
     def _jsonld(self) -> dict[str, Any]:
@@ -113,21 +159,20 @@ class ArticlePage:
     def title(self) -> str | None:
         return self._layer(
             "title",
-            (JSONLD, clean_unescaped(self._jsonld.get("headline"))),
-            (META, clean(self.meta.meta("og:title"))),
-            (CMS, clean(self.sel.css("h1.detail-title, [data-role=title]").xpath("string()").get())),
+            (JSONLD, lambda: clean_unescaped(self._jsonld.get("headline"))),
+            (META, lambda: clean(self.meta.meta("og:title"))),
+            (CMS, lambda: _text(_first(_TITLE(self.root)))),
         )
 
     @cached_property
     def sapo(self) -> str | None:
         return self._layer(
             "sapo",
-            (JSONLD, clean_unescaped(self._jsonld.get("description"))),
-            (META, clean(self.meta.meta("og:description") or self.meta.meta("description"))),
-            (CMS, clean(self.sel.css("h2.detail-sapo, [data-role=sapo]").xpath("string()").get())),
+            (JSONLD, lambda: clean_unescaped(self._jsonld.get("description"))),
+            (META, lambda: clean(self.meta.meta("og:description") or self.meta.meta("description"))),
+            (CMS, lambda: _text(_first(_SAPO(self.root)))),
         )
 
-    @cached_property
     def _jsonld_authors(self) -> list[str]:
         authors = self._jsonld.get("author")
         entries = authors if isinstance(authors, list) else [authors] if authors else []
@@ -136,15 +181,17 @@ class ArticlePage:
             name = entry.get("name") if isinstance(entry, dict) else entry
             if isinstance(name, str):
                 names.extend(split_authors(clean_unescaped(name)))
-        site = clean(self.meta.meta("og:site_name")).lower()
+        site = clean(self.meta.meta("og:site_name")).lower() if names else ""
         return [n for n in names if n.lower() != site]  # some templates name the site as author
 
     @cached_property
     def authors(self) -> list[str]:
-        shown = self.sel.css("div.detail-author-top a.detail-author-top-name, .detail-author-top-name")
-        cms = [a for node in shown for a in split_authors(node.xpath("string()").get())]
-        return self._layer("authors", (JSONLD, self._jsonld_authors), (CMS, cms),
-                           (TRAILING, split_authors(self._trailing_author))) or []
+        return self._layer(
+            "authors",
+            (JSONLD, self._jsonld_authors),
+            (CMS, lambda: [a for node in _AUTHORS(self.root) for a in split_authors(_STRING(node))]),
+            (TRAILING, lambda: split_authors(self._trailing_author)),
+        ) or []
 
     @cached_property
     def category(self) -> str | None:
@@ -160,18 +207,17 @@ class ArticlePage:
         if crumbs:
             self.extraction["category"] = JSONLD
             return clean_unescaped(crumbs[-1]["name"]), absolute(crumbs[-1].get("url"), self.url)
-        links = self.sel.css("div.detail-breadcrumb a[data-role=cate-name], div.detail-breadcrumb a")
+        links = _CRUMBS_NAMED(self.root) or _CRUMBS(self.root)
         if links:
             self.extraction["category"] = CMS
-            return clean(links[-1].xpath("string()").get()) or None, absolute(links[-1].attrib.get("href"), self.url)
+            return _text(links[-1]) or None, absolute(links[-1].get("href"), self.url)
         self.extraction["category"] = None
         return None, None
 
     # -- dates ---------------------------------------------------------------------------------------
     @cached_property
     def published_raw(self) -> str | None:
-        shown = clean(self.sel.css("[data-role=publishdate], div.detail-time").xpath("string()").get())
-        return shown or self._published_meta
+        return _text(_first(_TIME(self.root))) or self._published_meta
 
     @cached_property
     def _published_meta(self) -> str | None:
@@ -181,9 +227,9 @@ class ArticlePage:
     def published_at(self) -> str | None:
         """The machine-readable date from metadata when there is one (normalised by the date step)."""
         self._layer("published_at",
-                    (JSONLD, self._jsonld.get("datePublished")),
-                    (META, self.meta.meta("article:published_time")),
-                    (CMS, self.published_raw))
+                    (JSONLD, lambda: self._jsonld.get("datePublished")),
+                    (META, lambda: self.meta.meta("article:published_time")),
+                    (CMS, lambda: self.published_raw))
         return self._published_meta
 
     @property
@@ -235,10 +281,9 @@ class ArticlePage:
         if self._split_body[1]:
             return self._split_body[1]
         # Some templates print the source line just after the content block, outside it.
-        for text in self.sel.xpath(f"({CONTENT_XPATH})/following::p//text()[contains(., 'Nguồn')]/..").xpath(
-            "string()"
-        ).getall():
-            match = SOURCE_RE.match(clean(text))
+        for paragraph in _SOURCE_AFTER_BODY(self.root):
+            text = _text(paragraph)
+            match = SOURCE_RE.match(text)
             if match and len(text) < 200:
                 return clean(match.group(1))
         return None
@@ -248,16 +293,15 @@ class ArticlePage:
     def images(self) -> list[Image]:
         if self._content is None:
             return []
-        content = Selector(root=self._content)
         images = []
-        for img in content.xpath(".//img[not(ancestor::*[@type='RelatedNewsBox' or @type='VideoStream'])]"):
+        for img in _IMAGES(self._content):
             src = image_url(img)
             url = absolute(full_size_image(src), self.url) if src else None
             if not url:
                 continue
-            box = img.xpath("ancestor::*[contains(@class, 'VCSortableInPreviewMode')][1] | ancestor::figure[1]")
-            caption = box[-1].css(".PhotoCMS_Caption").xpath("string()").get() if box else None
-            images.append(Image(url=url, alt=clean(img.attrib.get("alt")) or None, caption=clean(caption) or None))
+            box = _PHOTO_BOX(img)
+            caption = _text(_first(_PHOTO_CAPTION(box[-1]))) if box else ""
+            images.append(Image(url=url, alt=clean(img.get("alt")) or None, caption=caption or None))
         return images
 
     @cached_property
@@ -265,59 +309,55 @@ class ArticlePage:
         if self._content is None:
             return []
         videos = []
-        for box in Selector(root=self._content).xpath(".//*[@type='VideoStream' or @type='Video']"):
-            inner = box.css("video, source, iframe")
-            url = (box.attrib.get("data-vid") or box.attrib.get("data-src")
-                   or (inner.attrib.get("src") if inner else None))
-            poster = (box.attrib.get("data-thumb") or box.attrib.get("data-poster")
-                      or box.css("video::attr(poster)").get() or box.css("img").attrib.get("src"))
-            caption = clean(box.css(".VideoCMS_Caption").xpath("string()").get()) or None
+        for box in _VIDEOS(self._content):
+            url = box.get("data-vid") or box.get("data-src") or _first(_VIDEO_SRC(box))
+            poster = box.get("data-thumb") or box.get("data-poster") or _first(_VIDEO_POSTER(box))
+            caption = _text(_first(_VIDEO_CAPTION(box))) or None
             videos.append(Video(url=absolute(url, self.url), poster=absolute(poster, self.url), caption=caption))
         return videos
 
     # -- lists ---------------------------------------------------------------------------------------
     @cached_property
     def tags(self) -> list[str]:
-        names = [clean(t) for t in self.sel.css("ul.detail-tag-list a").xpath("string()").getall()]
-        return list(dict.fromkeys(n for n in names if n))
+        return list(dict.fromkeys(name for name in (_text(a) for a in _TAGS(self.root)) if name))
 
     @cached_property
     def related(self) -> list[RelatedEntry]:
         entries = []
-        for li in self.sel.css("[type=RelatedNewsBox] li.kbwscwlrl, li.kbwscwlrl"):
-            url = absolute(li.attrib.get("data-url") or li.css("a::attr(href)").get(), self.url)
+        for li in _RELATED(self.root):
+            link = _first(_RELATED_LINK(li))
+            url = absolute(li.get("data-url") or (link.get("href") if link is not None else None), self.url)
             if not url or any(e.url == url for e in entries):
                 continue
-            title = clean(li.attrib.get("data-title")) or clean(li.css("a").xpath("string()").get())
-            entries.append(RelatedEntry(id=li.attrib.get("data-id") or article_id(url), url=url,
-                                        title=title or None, published_raw=clean(li.attrib.get("data-date")) or None))
+            title = clean(li.get("data-title")) or _text(link)
+            entries.append(RelatedEntry(id=li.get("data-id") or article_id(url), url=url,
+                                        title=title or None, published_raw=clean(li.get("data-date")) or None))
         return entries
 
     @cached_property
     def see_more(self) -> list[SeeMoreEntry]:
-        nodes = self._see_more_nodes()
-        entries = parse_entries(nodes, self.url)
+        entries = parse_entries(self._see_more_nodes(), self.url)
         return [SeeMoreEntry(id=e.id, url=e.url, title=e.title, published_raw=e.published_raw,
                              summary=e.summary, thumbnail=e.thumbnail) for e in entries if e.id != self.id]
 
-    def _see_more_nodes(self) -> list[Selector]:
+    def _see_more_nodes(self) -> list[Any]:
         """Stream entries under a "xem thêm" heading; failing that, every stream entry after the body."""
-        for heading in self.sel.xpath("//h2 | //h3 | //h4 | //*[contains(@class, 'title')]"):
-            text = clean(heading.xpath("string()").get()).lower()
+        for heading in _HEADINGS(self.root):
+            text = _text(heading).lower()
             if len(text) > 40 or not text.startswith(SEE_MORE_HEADINGS) or any(m in text for m in COMMENTS_MARKERS):
                 continue
-            for container in reversed(heading.xpath("ancestor::*")):
-                nodes = container.xpath(f".{ENTRY_XPATH}")
+            for container in heading.iterancestors():
+                nodes = _ENTRIES_IN(container)
                 if nodes:
                     return nodes
         if self._content is None:
             return []
-        return self.sel.xpath(f"{ENTRY_XPATH}[preceding::*[@data-role='content' or contains(@class, 'afcbc-body')]]")
+        return _ENTRIES_AFTER_BODY(self.root)
 
     # -- the item ------------------------------------------------------------------------------------
     @property
     def lang(self) -> str | None:
-        return clean(self.sel.xpath("/html/@lang").get()) or self._jsonld.get("inLanguage") or "vi"
+        return clean(_first(_LANG(self.root))) or self._jsonld.get("inLanguage") or "vi"
 
     def is_article(self) -> bool:
         return bool(self.title) and bool(self.id or self.body_paragraphs)

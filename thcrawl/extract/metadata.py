@@ -6,8 +6,12 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from lxml import etree
 from parsel import Selector
 
+_META = etree.XPath("//meta[@property = $name or @name = $name]/@content")
+_JSONLD = etree.XPath("//script[@type='application/ld+json']/text()")
+_CANONICAL = etree.XPath("//link[@rel='canonical']/@href")
 ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "VideoObject"}
 
 
@@ -28,9 +32,9 @@ def _types(obj: dict[str, Any]) -> set[str]:
 
 class Metadata:
     def __init__(self, selector: Selector) -> None:
-        self._sel = selector
+        self._root = selector.root
         self.jsonld: list[dict[str, Any]] = []
-        for raw in selector.xpath("//script[@type='application/ld+json']/text()").getall():
+        for raw in _JSONLD(self._root):
             try:
                 # strict=False: CMS templates leave raw newlines inside JSON strings.
                 self.jsonld.extend(_objects(json.loads(raw, strict=False)))
@@ -62,9 +66,11 @@ class Metadata:
 
     def meta(self, name: str) -> str | None:
         """Content of <meta property=name> or <meta name=name>."""
-        value = self._sel.xpath(f"//meta[@property='{name}' or @name='{name}']/@content").get()
-        return value.strip() if value and value.strip() else None
+        found = _META(self._root, name=name)
+        value = found[0].strip() if found else ""
+        return value or None
 
     @property
     def canonical(self) -> str | None:
-        return self._sel.xpath("//link[@rel='canonical']/@href").get() or self.meta("og:url")
+        found = _CANONICAL(self._root)
+        return found[0] if found else self.meta("og:url")

@@ -1,8 +1,14 @@
-"""Entries of the CMS's stream lists: category and tag pages, timeline fragments, the "xem thêm" list."""
+"""Entries of the CMS's stream lists: category and tag pages, timeline fragments, the "xem thêm" list.
+
+Entries are many per page, so this module works on lxml elements with precompiled XPath expressions
+(parsel's per-call wrappers cost more than the queries themselves here).
+"""
 
 from __future__ import annotations
 
-from parsel import Selector
+from typing import Any
+
+from lxml import etree
 
 from thcrawl.items import ListingEntry
 from thcrawl.text import clean
@@ -13,50 +19,75 @@ ENTRY_XPATH = (
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' box-stream-item ')"
     " or contains(concat(' ', normalize-space(@class), ' '), ' box-category-item ')]"
 )
-_TITLE_LINK = ".//a[contains(@class, 'box-stream-link-title') or contains(@class, 'box-category-link-title')]"
-_AVATAR_LINK = (
-    ".//a[contains(@class, 'box-stream-link-with-avatar') or contains(@class, 'box-category-link-with-avatar')]"
-)
-_TIME = ".//*[contains(@class, 'box-stream-time') or contains(@class, 'box-category-time')]"
-_SAPO = ".//*[contains(@class, 'box-stream-sapo') or contains(@class, 'box-category-sapo')]"
+_HREFS = etree.XPath(".//a/@href")
+_STRING = etree.XPath("string()")
 _PLACEHOLDER_HINTS = ("data:", "placeholder", "blank.gif", "loading", "lazy.")
 
 
-def image_url(img: Selector) -> str | None:
+def _element(node: Any) -> etree._Element:
+    return getattr(node, "root", node)  # a parsel Selector or an lxml element
+
+
+def image_url(img: Any) -> str | None:
     """The real image of an <img>: data-original, then data-src (lazy loading), then a real src."""
+    element = _element(img)
     for attribute in ("data-original", "data-src", "src"):
-        value = (img.attrib.get(attribute) or "").strip()
+        value = (element.get(attribute) or "").strip()
         if value and not any(hint in value.lower() for hint in _PLACEHOLDER_HINTS):
             return value
     return None
 
 
-def parse_entry(node: Selector, base_url: str) -> ListingEntry | None:
-    link = node.xpath(_TITLE_LINK)
-    href = link.attrib.get("href") if link else None
+# Parts of an entry, by a class name each part carries in both families (…-link-title, …-time, …).
+_PARTS = (("link-title", "link"), ("link-with-avatar", "avatar"), ("-time", "time"), ("-sapo", "sapo"),
+          ("-category", "category"))
+
+
+def _parts(element: etree._Element) -> dict[str, etree._Element]:
+    """One walk over the entry instead of a query per part (entries are many per page)."""
+    found: dict[str, etree._Element] = {}
+    for child in element.iterdescendants():
+        classes = child.get("class")
+        if not classes or "box-" not in classes:
+            continue
+        for marker, part in _PARTS:
+            if marker in classes and part not in found:
+                found[part] = child
+                break
+    return found
+
+
+def parse_entry(node: Any, base_url: str) -> ListingEntry | None:
+    element = _element(node)
+    parts = _parts(element)
+    link = parts.get("link")
+    href = link.get("href") if link is not None else None
     if not href:
-        href = next((h for h in node.xpath(".//a/@href").getall() if article_id(h)), None)
+        href = next((h for h in _HREFS(element) if article_id(h)), None)
     url = absolute(href, base_url)
     if not url:
         return None
-    title = clean(link.xpath("string()").get()) if link else ""
+    title = clean(_STRING(link)) if link is not None else ""
     if not title:
-        title = clean(link.attrib.get("title") if link else None) or clean(node.xpath(".//a/@title").get())
-    img = node.xpath(f"{_AVATAR_LINK}//img | .//img")
-    thumbnail = absolute(image_url(img[0]), base_url) if img else None
-    category = node.xpath(".//a[contains(@class, 'box-stream-category') or contains(@class, 'box-category-category')]")
+        titled = link if link is not None else next(iter(element.iter("a")), None)
+        title = clean(titled.get("title")) if titled is not None else ""
+    avatar = parts.get("avatar")
+    img = next(iter((avatar if avatar is not None else element).iter("img")), None)
+    if img is None:
+        img = next(iter(element.iter("img")), None)
+    source = image_url(img) if img is not None else None
     return ListingEntry(
-        id=node.attrib.get("data-id") or article_id(url),
+        id=element.get("data-id") or article_id(url),
         url=url,
         title=title or None,
-        published_raw=clean(node.xpath(f"string({_TIME})").get()) or None,
-        summary=clean(node.xpath(f"string({_SAPO})").get()) or None,
-        thumbnail=thumbnail,
-        category=clean(category.xpath("string()").get()) or None if category else None,
+        published_raw=clean(_STRING(parts["time"])) or None if "time" in parts else None,
+        summary=clean(_STRING(parts["sapo"])) or None if "sapo" in parts else None,
+        thumbnail=absolute(source, base_url) if source else None,
+        category=clean(_STRING(parts["category"])) or None if "category" in parts else None,
     )
 
 
-def parse_entries(nodes: list[Selector], base_url: str) -> list[ListingEntry]:
+def parse_entries(nodes: list[Any], base_url: str) -> list[ListingEntry]:
     """Entries in document order, each article once (a thumbnail and a title link are one entry)."""
     seen: set[str] = set()
     entries = []
