@@ -1,0 +1,305 @@
+"""thcrawl's benchmark: ratios measured side by side in one run, against what users would pick instead.
+
+    python -m tests.benchmarks.bench            # the full run behind BENCHMARKS.md (about 30 minutes)
+    python -m tests.benchmarks.bench --quick    # tiny sizes: proves every part works (about a minute)
+
+Sections: extraction (thcrawl vs trafilatura vs newspaper4k, lxml parsing as the floor, body F1 on
+4-gram shingles against the replica's truth), dates (the normaliser vs dateparser.parse on site
+formats, results compared one by one), end to end (a crawl of the replica vs a plain Scrapy spider that
+only follows the same links), incremental (a no-change rerun vs the full crawl), scale (peak RSS at two
+archive sizes). Absolute times on a shared 2-core machine mean little; the ratios are the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
+
+
+# -- helpers -------------------------------------------------------------------------------------------
+def machine() -> dict[str, Any]:
+    model = ""
+    try:
+        model = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                     if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    import scrapy
+
+    return {"cpu": model or platform.processor(), "cores": os.cpu_count(), "python": platform.python_version(),
+            "platform": platform.platform(), "scrapy": scrapy.__version__,
+            "date": datetime.now().astimezone().isoformat(timespec="seconds")}
+
+
+def shingles(text: str, size: int = 4) -> Counter[tuple[str, ...]]:
+    tokens = text.split()
+    return Counter(tuple(tokens[i:i + size]) for i in range(max(len(tokens) - size + 1, 1)))
+
+
+def f1(truth: str, found: str) -> float:
+    """Body F1 on word 4-gram shingles (the article-extraction-benchmark metric)."""
+    expected, got = shingles(truth), shingles(found or "")
+    overlap = sum((expected & got).values())
+    if not overlap:
+        return 0.0
+    precision, recall = overlap / sum(got.values()), overlap / sum(expected.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def best_of(rounds: int, fn: Callable[[], None]) -> float:
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def run_measured(command: list[str], **kwargs: Any) -> tuple[float, int, subprocess.CompletedProcess]:
+    """(wall seconds, peak RSS in MB of that process, result)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    out, err = process.stdout.read(), process.stderr.read()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss // 1024, subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
+class Replica:
+    """The replica in its own process, so that its CPU is not the crawler's."""
+
+    def __init__(self, articles: int) -> None:
+        self.process = subprocess.Popen([sys.executable, "-m", "thcrawl.cli", "replica", "--articles", str(articles)],
+                                        stdout=subprocess.PIPE, text=True, cwd=REPO)
+        self.url = self.process.stdout.readline().strip()
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+# -- 1. extraction -------------------------------------------------------------------------------------
+def bench_extraction(pages: int, rounds: int) -> dict[str, Any]:
+    import lxml.html
+    import trafilatura
+
+    from thcrawl.extract import ArticlePage
+    from thcrawl.replica import pages as render
+    from thcrawl.replica.content import ReplicaSite
+
+    site = ReplicaSite(articles=max(pages, 300), seed=101)
+    base = "https://truyenhinhthanhhoa.vn"
+    docs = [(render.article_page(site, i, base).encode("utf-8"), base + site.article(i).path,
+             site.truth(i, base)["body"]) for i in range(pages)]
+
+    def thcrawl_body(body: bytes, url: str) -> str:
+        return ArticlePage(body, url).to_item().body  # the whole item, every field, not the body alone
+
+    def trafilatura_body(body: bytes, url: str) -> str:
+        return trafilatura.extract(body.decode("utf-8"), include_comments=False, include_tables=False) or ""
+
+    tools: dict[str, Callable[[bytes, str], str]] = {
+        "lxml parse (floor)": lambda body, url: lxml.html.fromstring(body) is not None and "",
+        "thcrawl": thcrawl_body,
+        "trafilatura": trafilatura_body,
+    }
+    newspaper_pages = docs[: max(10, pages // 10)]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from newspaper import Article
+
+        def newspaper_body(body: bytes, url: str) -> str:
+            article = Article(url, language="vi", fetch_images=False)
+            article.download(input_html=body.decode("utf-8"))
+            article.parse()
+            return article.text
+
+        tools["newspaper4k"] = newspaper_body
+    except ImportError:
+        pass
+    results: dict[str, Any] = {"pages": pages}
+    for name, tool in tools.items():
+        sample = newspaper_pages if name == "newspaper4k" else docs
+        seconds = best_of(rounds, lambda tool=tool, sample=sample: [tool(b, u) for b, u, _ in sample])
+        scores = [f1(truth, tool(b, u)) for b, u, truth in sample] if name != "lxml parse (floor)" else []
+        results[name] = {"ms_per_page": 1000 * seconds / len(sample), "pages": len(sample),
+                         "body_f1": sum(scores) / len(scores) if scores else None}
+    ours = results["thcrawl"]["ms_per_page"]
+    results["ratios"] = {f"{name} / thcrawl": results[name]["ms_per_page"] / ours
+                         for name in tools if name != "thcrawl"}
+    return results
+
+
+# -- 2. dates ------------------------------------------------------------------------------------------
+def date_strings(count: int, seed: int = 7) -> list[str]:
+    from thcrawl.dates import VN_TZ
+
+    rng = random.Random(seed)
+    start = datetime(2019, 1, 1, tzinfo=VN_TZ)
+    out = []
+    for _ in range(count):
+        moment = start + timedelta(minutes=rng.randrange(8 * 365 * 24 * 60))
+        shape = rng.randrange(6)
+        out.append([moment.strftime("%d/%m/%Y %H:%M"), moment.strftime("%H:%M , %d/%m/%Y"),
+                    f"{WEEKDAYS[moment.weekday()]}, {moment:%d/%m/%Y - %H:%M}", moment.isoformat(),
+                    f"{moment.day}/{moment.month}/{moment.year}",
+                    f"{rng.randrange(1, 59)} {rng.choice(['phút', 'giờ', 'ngày'])} trước"][shape])
+    return out
+
+
+def bench_dates(count: int) -> dict[str, Any]:
+    import dateparser
+
+    from thcrawl.dates import VN_TZ, normalize_date
+
+    reference = datetime(2026, 11, 26, 10, 0, tzinfo=VN_TZ)
+    strings = date_strings(count)
+    settings = {"DATE_ORDER": "DMY", "TIMEZONE": "Asia/Ho_Chi_Minh", "RETURN_AS_TIMEZONE_AWARE": True,
+                "RELATIVE_BASE": reference.replace(tzinfo=None)}
+    started = time.perf_counter()
+    ours = [normalize_date(s, reference).value for s in strings]
+    ours_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    theirs = [dateparser.parse(s, languages=["vi"], settings=settings) for s in strings]
+    theirs_seconds = time.perf_counter() - started
+    differ = [s for s, a, b in zip(strings, ours, theirs, strict=True)
+              if b is not None and (a is None or a != b.astimezone(VN_TZ))]
+    return {"strings": count, "thcrawl_us_per_string": 1e6 * ours_seconds / count,
+            "dateparser_us_per_string": 1e6 * theirs_seconds / count, "ratio": theirs_seconds / ours_seconds,
+            "dateparser_parsed": sum(b is not None for b in theirs), "thcrawl_parsed": sum(a is not None for a in ours),
+            "different_results": len(differ), "examples_of_differences": differ[:5]}
+
+
+# -- 3-5. crawls ---------------------------------------------------------------------------------------
+def crawl(base: str, data: Path) -> dict[str, Any]:
+    wall, rss, result = run_measured([sys.executable, "-m", "thcrawl.cli", "crawl", "--base-url", base, "--fast",
+                                      "--out", str(data)], cwd=REPO)
+    if result.returncode != 0:
+        raise RuntimeError(f"thcrawl crawl failed: {result.stderr[-1000:]}")
+    stats = json.loads(sorted((data / "runs").iterdir())[-1].joinpath("stats.json").read_text("utf-8"))
+    return {"seconds": wall, "peak_rss_mb": rss, "responses": stats["responses"], "requests": stats["requests"],
+            "articles": stats["articles"], "pages_per_second": stats["responses"] / wall}
+
+
+def link_follower(base: str, data: Path) -> dict[str, Any]:
+    log = data / "follower-stats.json"
+    code = ("import json, sys; from scrapy.crawler import CrawlerProcess; "
+            "from tests.benchmarks.link_follower import LinkFollower; "
+            "p = CrawlerProcess({'LOG_LEVEL': 'WARNING', 'CONCURRENT_REQUESTS': 32, "
+            "'CONCURRENT_REQUESTS_PER_DOMAIN': 16, 'DOWNLOAD_DELAY': 0, 'ROBOTSTXT_OBEY': True, "
+            "'TELNETCONSOLE_ENABLED': False}); c = p.create_crawler(LinkFollower); "
+            "p.crawl(c, base_url=sys.argv[1]); p.start(); "
+            "json.dump({'responses': c.stats.get_value('downloader/response_count')}, open(sys.argv[2], 'w'))")
+    wall, rss, result = run_measured([sys.executable, "-c", code, base, str(log)], cwd=REPO)
+    if result.returncode != 0:
+        raise RuntimeError(f"link follower failed: {result.stderr[-1000:]}")
+    responses = json.loads(log.read_text())["responses"]
+    return {"seconds": wall, "peak_rss_mb": rss, "responses": responses, "pages_per_second": responses / wall}
+
+
+def bench_crawls(small: int, large: int | None) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        replica = Replica(small)
+        try:
+            data = Path(tmp) / "data"
+            results["ceiling"] = link_follower(replica.url, Path(tmp))
+            results["thcrawl"] = crawl(replica.url, data)
+            results["end_to_end_ratio"] = (results["thcrawl"]["pages_per_second"]
+                                           / results["ceiling"]["pages_per_second"])
+            rerun = crawl(replica.url, data)
+            results["incremental"] = {"rerun": rerun, "request_ratio": rerun["requests"] / results["thcrawl"]["requests"],
+                                      "time_ratio": rerun["seconds"] / results["thcrawl"]["seconds"]}
+        finally:
+            replica.close()
+        if large:
+            replica = Replica(large)
+            try:
+                results["large"] = crawl(replica.url, Path(tmp) / "large")
+                results["rss_ratio_large_vs_small"] = (results["large"]["peak_rss_mb"]
+                                                       / results["thcrawl"]["peak_rss_mb"])
+            finally:
+                replica.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    results["sizes"] = {"small": small, "large": large}
+    return results
+
+
+# -- report --------------------------------------------------------------------------------------------
+def report(results: dict[str, Any]) -> str:
+    lines = [f"machine: {results['machine']['cpu']}, {results['machine']['cores']} cores, Python "
+             f"{results['machine']['python']}, Scrapy {results['machine']['scrapy']}, {results['machine']['date']}"]
+    ext = results["extraction"]
+    lines += ["", f"1. extraction ({ext['pages']} replica article pages; newspaper4k on "
+                  f"{ext.get('newspaper4k', {}).get('pages', '-')})",
+              "| tool | ms/page | vs thcrawl | body F1 |", "|---|---|---|---|"]
+    for name in ("lxml parse (floor)", "thcrawl", "trafilatura", "newspaper4k"):
+        if name in ext:
+            row = ext[name]
+            ratio = row["ms_per_page"] / ext["thcrawl"]["ms_per_page"]
+            score = f"{row['body_f1']:.4f}" if row["body_f1"] is not None else "-"
+            lines.append(f"| {name} | {row['ms_per_page']:.2f} | {ratio:.2f}x | {score} |")
+    dates = results["dates"]
+    lines += ["", f"2. dates ({dates['strings']} strings in the site's formats)",
+              f"thcrawl {dates['thcrawl_us_per_string']:.1f} µs/string, dateparser.parse "
+              f"{dates['dateparser_us_per_string']:.1f} µs/string: {dates['ratio']:.0f}x; "
+              f"{dates['different_results']} different results where dateparser parsed "
+              f"({dates['dateparser_parsed']} of {dates['strings']})"]
+    crawls = results.get("crawls")
+    if crawls:
+        ours, ceiling = crawls["thcrawl"], crawls["ceiling"]
+        lines += ["", f"3. end to end ({crawls['sizes']['small']} replica articles, politeness off)",
+                  f"thcrawl {ours['pages_per_second']:.1f} pages/s (peak RSS {ours['peak_rss_mb']} MB), "
+                  f"link-following Scrapy spider {ceiling['pages_per_second']:.1f} pages/s (peak RSS "
+                  f"{ceiling['peak_rss_mb']} MB): ratio {crawls['end_to_end_ratio']:.2f}",
+                  "", "4. incremental",
+                  f"no-change rerun: {crawls['incremental']['rerun']['requests']} requests vs {ours['requests']} "
+                  f"({100 * crawls['incremental']['request_ratio']:.2f} %), {crawls['incremental']['rerun']['seconds']:.1f} s "
+                  f"vs {ours['seconds']:.1f} s ({100 * crawls['incremental']['time_ratio']:.1f} %)"]
+        if "large" in crawls:
+            lines += ["", "5. scale",
+                      f"peak RSS {ours['peak_rss_mb']} MB at {crawls['sizes']['small']} articles, "
+                      f"{crawls['large']['peak_rss_mb']} MB at {crawls['sizes']['large']} "
+                      f"({crawls['rss_ratio_large_vs_small']:.2f}x); the large crawl ran at "
+                      f"{crawls['large']['pages_per_second']:.1f} pages/s"]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, to prove the benchmark works")
+    parser.add_argument("--no-scale", action="store_true", help="skip the large crawl")
+    parser.add_argument("--json", default=None, help="also write the figures to this JSON file")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    results: dict[str, Any] = {"machine": machine()}
+    results["extraction"] = bench_extraction(pages=20 if quick else 300, rounds=1 if quick else 3)
+    results["dates"] = bench_dates(500 if quick else 10_000)
+    results["crawls"] = bench_crawls(60 if quick else 5_000, None if args.no_scale else (120 if quick else 50_000))
+    print(report(results))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2, default=str), "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
