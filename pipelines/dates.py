@@ -6,6 +6,7 @@ go to stats: thcrawl/dates/fast, thcrawl/dates/fallback, thcrawl/dates/failed.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -24,7 +25,8 @@ class DatesPipeline:
         return cls(crawler)
 
     def process_item(self, item: Any, spider: Spider | None = None) -> dict[str, Any]:
-        data = ItemAdapter(item).asdict()
+        # dataclasses.asdict is several times faster than ItemAdapter's generic copy for our own items.
+        data = dataclasses.asdict(item) if dataclasses.is_dataclass(item) else ItemAdapter(item).asdict()
         reference = normalize_date(data.get("crawled_at")).value
         for path, count in normalize_item_dates(data, reference).items():
             self.stats.inc_value(f"thcrawl/dates/{path}", count)

@@ -214,3 +214,12 @@ def test_wrong_latin1_charset_header_is_overruled_by_utf8_body():
 def test_missing_charset_everywhere_reads_utf8():
     body = fixture_bytes("article_minimal.html").replace(b'<meta charset="utf-8" />', b"")
     assert ArticlePage(body, MIGRATED_URL, content_type="text/html").title == "Đêm văn nghệ mừng xuân ở Bá Thước"
+
+
+def test_see_more_is_the_list_under_its_heading_when_a_sidebar_follows():
+    sidebar = (b'<aside class="box-most-read"><h3 class="box-title">\xc4\x90\xe1\xbb\x8dc nhi\xe1\xbb\x81u</h3>'
+               b'<div class="box-stream"><div class="box-stream-item" data-id="180240101000000999">'
+               b'<a class="box-stream-link-title" href="/doc-nhieu-180240101000000999.htm">Doc nhieu</a></div>'
+               b"</div></aside></body>")
+    page = ArticlePage(fixture_bytes("article_full.html").replace(b"</body>", sidebar), FULL_URL)
+    assert [e.id for e in page.see_more] == ["180240912101500333", "110240911090000444", "1808231547"]

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,44 +69,81 @@ class MergeResult:
     superseded: int
 
 
+def iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open("r", encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
 def merge_journal(journal: Path, data_dir: Path, state: StateStore) -> MergeResult:
-    """Bring the dataset up to date with one run's journal (idempotent)."""
+    """Bring the dataset up to date with one run's journal (idempotent).
+
+    The journal is first split into one spool file per month, so memory holds one month at a time,
+    never the whole run (a run can hold the entire archive).
+    """
+    if not journal.exists():
+        return MergeResult(articles=0, months=0, superseded=0)
     repair_tail(journal)
-    latest: dict[str, dict[str, Any]] = {}
-    for item in read_jsonl(journal):
-        latest[item["id"]] = item  # a later line of the same article wins
     root = data_dir / DATASET_DIR
-    incoming: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    leaving: dict[str, set[str]] = defaultdict(set)
-    for article_id, item in latest.items():
-        month = month_of(item)
-        incoming[month].append(item)
-        known = state.known(article_id)
-        if known and known.month and known.month != month:
-            leaving[known.month].add(article_id)  # its publish date was corrected: it moves
-    superseded = 0
-    for month in sorted(set(incoming) | set(leaving)):
-        path = month_file(root, month)
-        rows = {row["id"]: row for row in read_jsonl(path)}
-        history_path = month_file(root / HISTORY_DIR, month)
-        history = {(row["id"], row.get("version")): row for row in read_jsonl(history_path)}
-        history_size = len(history)
-        for article_id in leaving.get(month, ()):
-            rows.pop(article_id, None)
-        for item in incoming.get(month, []):
-            previous = rows.get(item["id"])
-            if previous and previous.get("content_sha256") != item.get("content_sha256"):
-                history.setdefault((previous["id"], previous.get("version")), previous)
-            rows[item["id"]] = item
-        write_atomic(path, sorted(rows.values(), key=_order))
-        if len(history) != history_size:
-            superseded += len(history) - history_size
-            write_atomic(history_path, sorted(history.values(), key=_order))
-    state.set_months({article_id: month_of(item) for article_id, item in latest.items()})
-    return MergeResult(articles=len(latest), months=len(incoming), superseded=superseded)
+    root.mkdir(parents=True, exist_ok=True)
+    month_by_id: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(dir=root, prefix=".merge-") as spool_dir:
+        spools: dict[str, Any] = {}
+        try:
+            with journal.open("r", encoding="utf-8") as handle:
+                for line in handle:
+                    if not line.strip():
+                        continue
+                    item = json.loads(line)
+                    month = month_of(item)
+                    month_by_id[item["id"]] = month  # a later line of the same article wins
+                    if month not in spools:
+                        spools[month] = open(Path(spool_dir) / f"{month}.jsonl", "w", encoding="utf-8")  # noqa: SIM115
+                    spools[month].write(line)
+        finally:
+            for spool in spools.values():
+                spool.close()
+        leaving: dict[str, set[str]] = defaultdict(set)
+        for article_id, month in month_by_id.items():
+            known = state.known(article_id)
+            if known and known.month and known.month != month:
+                leaving[known.month].add(article_id)  # its publish date was corrected: it moves
+        superseded = 0
+        for month in sorted(set(spools) | set(leaving)):
+            incoming: dict[str, dict[str, Any]] = {}
+            spool_path = Path(spool_dir) / f"{month}.jsonl"
+            if spool_path.exists():
+                for item in iter_jsonl(spool_path):
+                    if month_by_id[item["id"]] == month:
+                        incoming[item["id"]] = item
+            superseded += _merge_month(root, month, incoming, leaving.get(month, set()))
+    state.set_months(month_by_id)
+    return MergeResult(articles=len(month_by_id), months=len(set(month_by_id.values())), superseded=superseded)
+
+
+def _merge_month(root: Path, month: str, incoming: dict[str, dict[str, Any]], leaving: set[str]) -> int:
+    """Rewrite one month file with the incoming versions; returns how many versions went to history."""
+    path = month_file(root, month)
+    rows = {row["id"]: row for row in read_jsonl(path)}
+    history_path = month_file(root / HISTORY_DIR, month)
+    history = {(row["id"], row.get("version")): row for row in read_jsonl(history_path)}
+    history_size = len(history)
+    for article_id in leaving:
+        rows.pop(article_id, None)
+    for item in incoming.values():
+        previous = rows.get(item["id"])
+        if previous and previous.get("content_sha256") != item.get("content_sha256"):
+            history.setdefault((previous["id"], previous.get("version")), previous)
+        rows[item["id"]] = item
+    write_atomic(path, sorted(rows.values(), key=_order))
+    if len(history) != history_size:
+        write_atomic(history_path, sorted(history.values(), key=_order))
+    return len(history) - history_size
 
 
 def iter_dataset(data_dir: Path) -> list[Path]:
-    """The dataset's month files, oldest first (history excluded)."""
+    """The dataset's month files, oldest first (history and merge spools excluded)."""
     root = data_dir / DATASET_DIR
-    return sorted(p for p in root.rglob("*.jsonl") if HISTORY_DIR not in p.parts)
+    return sorted(p for p in root.rglob("*.jsonl")
+                  if HISTORY_DIR not in p.parts and not any(part.startswith(".merge-") for part in p.parts))

@@ -13,7 +13,7 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from thcrawl.dataset import DATASET_DIR, merge_journal, read_jsonl
+from thcrawl.dataset import DATASET_DIR, iter_jsonl, merge_journal
 from thcrawl.dates import VN_TZ, to_iso
 from thcrawl.journal import ARTICLES_FILE
 from thcrawl.jsonl import repair_tail
@@ -24,6 +24,7 @@ from thcrawl.summary import STATS_FILE, build_summary
 
 logger = logging.getLogger(__name__)
 LOCK_HELD = "lock_held"
+RECOVERY_BATCH = 500
 # The settings that say how a run treated the site, kept with each run for provenance.
 CRAWL_SETTINGS = ("USER_AGENT", "ROBOTSTXT_OBEY", "THCRAWL_HONOUR_CRAWL_DELAY", "DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED",
                   "CONCURRENT_REQUESTS_PER_DOMAIN", "THCRAWL_MODE", "THCRAWL_RECHECK_HOURS")
@@ -36,14 +37,23 @@ def recover_killed_runs(crawler: Crawler, current_run: str) -> int:
     recovered = 0
     for run_id, folder in state.unmerged_runs(except_run=current_run):
         journal = Path(folder) / ARTICLES_FILE
-        repair_tail(journal)
-        items = read_jsonl(journal)
-        state.commit_articles(items)  # their lines are on disk: they count as crawled
-        merge_journal(journal, data_dir, state)
+        count = 0
+        if journal.exists():
+            repair_tail(journal)
+            batch: list[dict] = []
+            for item in iter_jsonl(journal):  # their lines are on disk: they count as crawled
+                batch.append(item)
+                if len(batch) >= RECOVERY_BATCH:
+                    state.commit_articles(batch)
+                    count += len(batch)
+                    batch.clear()
+            state.commit_articles(batch)
+            count += len(batch)
+            merge_journal(journal, data_dir, state)
         state.mark_merged(run_id)
         if not (Path(folder) / STATS_FILE).exists():
-            state.finish_run(run_id, to_iso(datetime.now(VN_TZ)), "killed", {"articles": len(items)})
-        logger.warning("recovered %d articles of run %s, which did not finish", len(items), run_id)
+            state.finish_run(run_id, to_iso(datetime.now(VN_TZ)), "killed", {"articles": count})
+        logger.warning("recovered %d articles of run %s, which did not finish", count, run_id)
         recovered += 1
     return recovered
 

@@ -85,13 +85,12 @@ _VIDEO_CAPTION = etree.XPath(f".//*[{_has_class('VideoCMS_Caption')}]")
 _TAGS = etree.XPath(f"//ul[{_has_class('detail-tag-list')}]//a")
 _RELATED = etree.XPath(f"//li[{_has_class('kbwscwlrl')}]")
 _RELATED_LINK = etree.XPath(".//a")
-# Headings that may open the "xem thêm" list: short h2-h4 or *title* elements outside the entries.
-_HEADINGS = etree.XPath(
-    "//*[self::h2 or self::h3 or self::h4 or (contains(@class, 'title') and not(contains(@class, 'link-title')))]"
+# Headings inside a list's container that may name it: h2-h4 or *title* elements outside the entries.
+_HEADINGS_IN = etree.XPath(
+    ".//*[self::h2 or self::h3 or self::h4 or (contains(@class, 'title') and not(contains(@class, 'link-title')))]"
     "[not(ancestor::*[contains(@class, 'box-stream-item') or contains(@class, 'box-category-item')])]")
-_ENTRIES_IN = etree.XPath("." + ENTRY_XPATH)
-_ENTRIES_AFTER_BODY = etree.XPath(
-    f"{ENTRY_XPATH}[preceding::*[@data-role='content' or contains(@class, 'afcbc-body')]]")
+_ENTRIES_AFTER = etree.XPath("following::*" + ENTRY_XPATH.removeprefix("//*"))
+_LIST_CONTAINER_DEPTH = 3
 _SOURCE_AFTER_BODY = etree.XPath(f"({CONTENT_XPATH})/following::p[contains(., 'Nguồn')]")
 _LANG = etree.XPath("/html/@lang")
 
@@ -341,18 +340,28 @@ class ArticlePage:
                              summary=e.summary, thumbnail=e.thumbnail) for e in entries if e.id != self.id]
 
     def _see_more_nodes(self) -> list[Any]:
-        """Stream entries under a "xem thêm" heading; failing that, every stream entry after the body."""
-        for heading in _HEADINGS(self.root):
-            text = _text(heading).lower()
-            if len(text) > 40 or not text.startswith(SEE_MORE_HEADINGS) or any(m in text for m in COMMENTS_MARKERS):
-                continue
-            for container in heading.iterancestors():
-                nodes = _ENTRIES_IN(container)
-                if nodes:
-                    return nodes
+        """The stream entries after the body. When they form several lists (a sidebar, say), the list
+        whose container has a "xem thêm" heading; failing that, all of them."""
         if self._content is None:
             return []
-        return _ENTRIES_AFTER_BODY(self.root)
+        entries = _ENTRIES_AFTER(self._content)
+        groups: dict[Any, list[Any]] = {}
+        for entry in entries:
+            groups.setdefault(entry.getparent(), []).append(entry)
+        if len(groups) <= 1:
+            return entries
+        for parent, nodes in groups.items():
+            container = parent
+            for _ in range(_LIST_CONTAINER_DEPTH):
+                for heading in _HEADINGS_IN(container):
+                    text = _text(heading).lower()
+                    if len(text) <= 40 and text.startswith(SEE_MORE_HEADINGS) and not any(
+                            m in text for m in COMMENTS_MARKERS):
+                        return nodes
+                container = container.getparent()
+                if container is None:
+                    break
+        return entries
 
     # -- the item ------------------------------------------------------------------------------------
     @property
