@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import random
 from collections import Counter
 from datetime import datetime, timedelta
 
 import pytest
 
 from tests.conftest import FROZEN_NOW
+from tests.date_samples import site_date_strings
 from thcrawl.dates import (
     EMPTY,
     FAILED,
     FALLBACK,
     FAST,
-    VN_TZ,
     normalize_date,
     normalize_item_dates,
     parse_with_dateparser,
 )
-
-# Vietnamese weekday names, Monday first, as sites print them before a date.
-WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 
 
 def iso(text: str, reference: datetime | None = FROZEN_NOW) -> str | None:
@@ -100,33 +96,8 @@ def test_item_dates_normalised_with_raw_kept():
     assert counts == Counter({FAST: 2, FAILED: 1})
 
 
-def _generated(count: int, seed: int = 20261126) -> list[str]:
-    """Strings in the site's formats for random moments of 2019-2026 (weekdays correct)."""
-    rng = random.Random(seed)
-    start = datetime(2019, 1, 1, tzinfo=VN_TZ)
-    out = []
-    for _ in range(count):
-        moment = start + timedelta(minutes=rng.randrange(8 * 365 * 24 * 60))
-        shape = rng.randrange(7)
-        if shape == 0:
-            out.append(moment.strftime("%d/%m/%Y %H:%M"))
-        elif shape == 1:
-            out.append(moment.strftime("%H:%M , %d/%m/%Y"))
-        elif shape == 2:
-            out.append(f"{WEEKDAYS[moment.weekday()]}, {moment:%d/%m/%Y - %H:%M}")
-        elif shape == 3:
-            out.append(moment.isoformat())
-        elif shape == 4:
-            out.append(f"{moment.day}/{moment.month}/{moment.year}")
-        elif shape == 5:
-            out.append(f"{rng.randrange(1, 59)} {rng.choice(['phút', 'giờ', 'ngày'])} trước")
-        else:
-            out.append(moment.strftime("%H:%M %d/%m/%Y"))
-    return out
-
-
 def test_fast_path_agrees_with_dateparser_on_generated_strings():
-    strings = _generated(3000)
+    strings = site_date_strings(3000)
     both = 0
     for text in strings:
         fast = normalize_date(text, FROZEN_NOW)

@@ -125,15 +125,18 @@ def export(options: ExportOptions) -> ExportResult:
     return result
 
 
-class _JsonlGzWriter:
-    def __init__(self, options: ExportOptions) -> None:
-        self.resource = Resource(options.out_dir / "articles.jsonl.gz")
-        # mtime=0: the same rows give the same bytes, so the sha256 in the manifest is reproducible.
-        self.handle = gzip.GzipFile(self.resource.path, "wb", mtime=0)
+class _SingleFileWriter:
+    """Every row into one file, whatever its month."""
+
+    handle: Any
+    resource: Resource
 
     def write(self, month: str, row: dict[str, Any]) -> None:
-        self.handle.write(dumps_line(row).encode("utf-8"))
+        self._write(row)
         self.resource.rows += 1
+
+    def _write(self, row: dict[str, Any]) -> None:
+        raise NotImplementedError
 
     def end_month(self) -> None:
         pass
@@ -143,7 +146,17 @@ class _JsonlGzWriter:
         return [self.resource]
 
 
-class _CsvWriter:
+class _JsonlGzWriter(_SingleFileWriter):
+    def __init__(self, options: ExportOptions) -> None:
+        self.resource = Resource(options.out_dir / "articles.jsonl.gz")
+        # mtime=0: the same rows give the same bytes, so the sha256 in the manifest is reproducible.
+        self.handle = gzip.GzipFile(self.resource.path, "wb", mtime=0)
+
+    def _write(self, row: dict[str, Any]) -> None:
+        self.handle.write(dumps_line(row).encode("utf-8"))
+
+
+class _CsvWriter(_SingleFileWriter):
     def __init__(self, options: ExportOptions) -> None:
         self.resource = Resource(options.out_dir / "articles.csv")
         # utf-8-sig writes a BOM, which spreadsheet programs need to read UTF-8 CSV correctly.
@@ -151,16 +164,8 @@ class _CsvWriter:
         self.writer = csv.writer(self.handle)
         self.writer.writerow(FIELDS)
 
-    def write(self, month: str, row: dict[str, Any]) -> None:
+    def _write(self, row: dict[str, Any]) -> None:
         self.writer.writerow(to_csv_row(row))
-        self.resource.rows += 1
-
-    def end_month(self) -> None:
-        pass
-
-    def close(self) -> list[Resource]:
-        self.handle.close()
-        return [self.resource]
 
 
 class _ParquetWriter:

@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import platform
-import random
 import shutil
 import subprocess
 import sys
@@ -25,12 +24,13 @@ import time
 import warnings
 from collections import Counter
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from tests.date_samples import site_date_strings
+
 REPO = Path(__file__).resolve().parents[2]
-WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 
 
 # -- helpers -------------------------------------------------------------------------------------------
@@ -150,29 +150,13 @@ def bench_extraction(pages: int, rounds: int) -> dict[str, Any]:
 
 
 # -- 2. dates ------------------------------------------------------------------------------------------
-def date_strings(count: int, seed: int = 7) -> list[str]:
-    from thcrawl.dates import VN_TZ
-
-    rng = random.Random(seed)
-    start = datetime(2019, 1, 1, tzinfo=VN_TZ)
-    out = []
-    for _ in range(count):
-        moment = start + timedelta(minutes=rng.randrange(8 * 365 * 24 * 60))
-        shape = rng.randrange(6)
-        out.append([moment.strftime("%d/%m/%Y %H:%M"), moment.strftime("%H:%M , %d/%m/%Y"),
-                    f"{WEEKDAYS[moment.weekday()]}, {moment:%d/%m/%Y - %H:%M}", moment.isoformat(),
-                    f"{moment.day}/{moment.month}/{moment.year}",
-                    f"{rng.randrange(1, 59)} {rng.choice(['phút', 'giờ', 'ngày'])} trước"][shape])
-    return out
-
-
 def bench_dates(count: int) -> dict[str, Any]:
     import dateparser
 
     from thcrawl.dates import VN_TZ, normalize_date
 
     reference = datetime(2026, 11, 26, 10, 0, tzinfo=VN_TZ)
-    strings = date_strings(count)
+    strings = site_date_strings(count, seed=7)
     settings = {"DATE_ORDER": "DMY", "TIMEZONE": "Asia/Ho_Chi_Minh", "RETURN_AS_TIMEZONE_AWARE": True,
                 "RELATIVE_BASE": reference.replace(tzinfo=None)}
     started = time.perf_counter()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import enum
 import re
+from functools import lru_cache
 
+from lxml import etree
 from parsel import Selector
 from w3lib.encoding import html_to_unicode
 
@@ -42,8 +44,36 @@ def decode(body: bytes, content_type: str | None = None) -> str:
     return text
 
 
+@lru_cache(maxsize=16)
+def _parser(encoding: str) -> etree.HTMLParser:
+    return etree.HTMLParser(encoding=encoding)
+
+
 def load(body: bytes, content_type: str | None = None) -> Selector:
-    return Selector(text=decode(body, content_type), type="html")
+    """Parse the page. The bytes go to lxml with the encoding decode() settles on, which spares a
+    decode-and-re-encode round trip on every page; pages lxml cannot read that way take the text path."""
+    text = decode(body, content_type)
+    encoding = _settled_encoding(body, content_type, text)
+    if encoding:
+        try:
+            root = etree.fromstring(body, _parser(encoding))
+        except (LookupError, ValueError, etree.ParserError):
+            root = None
+        if root is not None:
+            return Selector(root=root, type="html")
+    return Selector(text=text, type="html")
+
+
+def _settled_encoding(body: bytes, content_type: str | None, text: str) -> str | None:
+    """'utf-8' when the page is UTF-8 without a BOM (nearly every page of the site), else None."""
+    if body.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return None
+    if body.isascii():
+        return "utf-8"
+    try:
+        return "utf-8" if body.decode("utf-8") == text else None
+    except UnicodeDecodeError:
+        return None
 
 
 def detect_kind(selector: Selector) -> PageKind:
