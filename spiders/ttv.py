@@ -21,7 +21,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from thcrawl.dates import VN_TZ, normalize_date, to_iso
+from thcrawl.dates import VN_TZ, normalize_date, parse_bound, to_iso
 from thcrawl.extract import ArticlePage, ListingPage, NotHtmlError
 from thcrawl.extract.feed import FeedError, FeedPage, SitemapPage
 from thcrawl.runstate import state_for
@@ -49,15 +49,6 @@ FAILURE_REASONS = {
 
 class ArgumentError(ValueError):
     """A spider argument the user gave is not valid."""
-
-
-def parse_bound(value: str | None, name: str) -> datetime | None:
-    if not value:
-        return None
-    parsed = normalize_date(value)
-    if parsed.value is None:
-        raise ArgumentError(f"{name}: cannot read {value!r} as a date (use YYYY-MM-DD or an ISO date-time)")
-    return parsed.value
 
 
 class TtvSpider(scrapy.Spider):

@@ -169,14 +169,12 @@ def _add_crawl_arguments(command: argparse.ArgumentParser) -> None:
 
 
 def _date_option(value: str | None, name: str) -> object:
-    from thcrawl.dates import normalize_date
+    from thcrawl.dates import parse_bound
 
-    if value is None:
-        return None
-    parsed = normalize_date(value).value
-    if parsed is None:
-        raise CliError(f"{name}: cannot read {value!r} as a date (use YYYY-MM-DD or an ISO date-time)")
-    return parsed
+    try:
+        return parse_bound(value, name)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
 
 
 def cmd_export(args: argparse.Namespace) -> int:

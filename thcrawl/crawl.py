@@ -11,8 +11,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from thcrawl import SITE_URL
+from thcrawl.dates import parse_bound
 from thcrawl.run import new_run_dir, repair_crashed_runs
-from thcrawl.spiders.ttv import SOURCES, parse_bound
+from thcrawl.spiders.ttv import SOURCES
 
 # Exit codes of `thcrawl crawl` (documented in the README).
 EXIT_OK = 0

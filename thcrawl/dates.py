@@ -222,6 +222,16 @@ def normalize_date(raw: str | None, reference: datetime | None = None) -> Parsed
     return ParsedDate(value, FALLBACK if value else FAILED)
 
 
+def parse_bound(value: str | None, name: str) -> datetime | None:
+    """A --since/--until style option as a date (None when not given); ValueError with a one-line reason."""
+    if not value:
+        return None
+    parsed = normalize_date(value).value
+    if parsed is None:
+        raise ValueError(f"{name}: cannot read {value!r} as a date (use YYYY-MM-DD or an ISO date-time)")
+    return parsed
+
+
 # Item fields that hold dates: (raw field, normalised field) on the article and on its nested lists.
 ARTICLE_DATE_FIELDS = (("published_raw", "published_at"), ("modified_at", "modified_at"))
 NESTED_DATE_LISTS = ("related", "see_more")

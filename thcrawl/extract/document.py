@@ -31,6 +31,11 @@ def decode(body: bytes, content_type: str | None = None) -> str:
     """Decode like Scrapy does (HTTP header charset, then BOM, then <meta charset>, then UTF-8), except
     that a page claiming a Western single-byte charset but valid as multi-byte UTF-8 is read as UTF-8:
     Vietnamese text cannot be written in those charsets, so the claim is wrong."""
+    return _decode(body, content_type)[0]
+
+
+def _decode(body: bytes, content_type: str | None) -> tuple[str, str]:
+    """(text, the encoding it was decoded with)."""
     if not body or not body.strip():
         raise NotHtmlError("the page is empty")
     if b"\x00" in body[:4096] or not _HTML_SIGN_RE.search(body[:65536]):
@@ -38,10 +43,10 @@ def decode(body: bytes, content_type: str | None = None) -> str:
     encoding, text = html_to_unicode(content_type, body)
     if encoding.lower() in _SINGLE_BYTE_LATIN and not body.isascii():
         try:
-            return body.decode("utf-8")
+            return body.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             pass
-    return text
+    return text, encoding
 
 
 @lru_cache(maxsize=16)
@@ -50,30 +55,17 @@ def _parser(encoding: str) -> etree.HTMLParser:
 
 
 def load(body: bytes, content_type: str | None = None) -> Selector:
-    """Parse the page. The bytes go to lxml with the encoding decode() settles on, which spares a
-    decode-and-re-encode round trip on every page; pages lxml cannot read that way take the text path."""
-    text = decode(body, content_type)
-    encoding = _settled_encoding(body, content_type, text)
-    if encoding:
+    """Parse the page. A UTF-8 page without a BOM (nearly every page of the site) goes to lxml as bytes,
+    which spares a decode-and-re-encode round trip; any other page takes the text path."""
+    text, encoding = _decode(body, content_type)
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8") and not body.startswith(b"\xef\xbb\xbf"):
         try:
-            root = etree.fromstring(body, _parser(encoding))
+            root = etree.fromstring(body, _parser("utf-8"))
         except (LookupError, ValueError, etree.ParserError):
             root = None
         if root is not None:
             return Selector(root=root, type="html")
     return Selector(text=text, type="html")
-
-
-def _settled_encoding(body: bytes, content_type: str | None, text: str) -> str | None:
-    """'utf-8' when the page is UTF-8 without a BOM (nearly every page of the site), else None."""
-    if body.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        return None
-    if body.isascii():
-        return "utf-8"
-    try:
-        return "utf-8" if body.decode("utf-8") == text else None
-    except UnicodeDecodeError:
-        return None
 
 
 def detect_kind(selector: Selector) -> PageKind:
