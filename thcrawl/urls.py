@@ -21,7 +21,7 @@ def article_id(url: str) -> str | None:
     The oldest 7-digit IDs get the site prefix, as the migration did ("180" + old ID); that mapping is
     an inference from migrated URLs, documented in docs/schema.md.
     """
-    path = urlsplit(url).path
+    path = _path(url)
     match = _CURRENT_RE.search(path)
     if match:
         return match.group(1)
@@ -29,6 +29,14 @@ def article_id(url: str) -> str | None:
     if match:
         return SITE_PREFIX + match.group(2)
     return None
+
+
+def _path(url: str) -> str:
+    """The path of a URL; http(s) URLs without a fragment or query (nearly all) skip urlsplit."""
+    if url.startswith(("https://", "http://")) and "?" not in url and "#" not in url:
+        start = url.find("/", url.index("//") + 2)
+        return url[start:] if start >= 0 else ""
+    return urlsplit(url).path
 
 
 def is_article_url(url: str) -> bool:
@@ -43,14 +51,26 @@ def id_created_at(article_id_: str | None) -> datetime | None:
     if not article_id_ or len(article_id_) < 16:
         return None
     stamp = article_id_[3:15]
-    try:
-        return datetime.strptime(stamp, "%y%m%d%H%M%S").replace(tzinfo=VN_TZ)
+    if not (stamp.isascii() and stamp.isdigit()):
+        return None
+    year, month, day, hour, minute, second = (int(stamp[i:i + 2]) for i in range(0, 12, 2))
+    try:  # strptime's %y rule (69-99 are 19xx), without strptime's cost
+        return datetime(year + (1900 if year >= 69 else 2000), month, day, hour, minute, second, tzinfo=VN_TZ)
     except ValueError:
         return None
 
 
-@lru_cache(maxsize=64)
 def _origin(base: str) -> str | None:
+    if base.startswith(("https://", "http://")):  # the base is nearly always an article URL: no urlsplit
+        end = base.find("/", base.index("//") + 2)
+        host = base[:end] if end >= 0 else base
+        if "?" not in host and "#" not in host and "@" not in host and not host.endswith(("://", ":")):
+            return host
+    return _split_origin(base)
+
+
+@lru_cache(maxsize=64)
+def _split_origin(base: str) -> str | None:
     parts = urlsplit(base)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
 
@@ -82,5 +102,7 @@ def full_size_image(url: str) -> str:
 
 
 def without_fragment(url: str) -> str:
+    if "#" not in url and url.startswith(("https://", "http://")) and not url.endswith("?"):
+        return url
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))

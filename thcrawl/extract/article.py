@@ -18,17 +18,15 @@ from parsel import Selector
 from thcrawl.dates import to_iso
 from thcrawl.extract import body as body_text
 from thcrawl.extract.document import load
+from thcrawl.extract.index import PageIndex, string_value
 from thcrawl.extract.metadata import Metadata
-from thcrawl.extract.stream import ENTRY_XPATH, image_url, parse_entries
+from thcrawl.extract.stream import image_url, parse_entries
 from thcrawl.items import Article, Image, RelatedEntry, SeeMoreEntry, Video
 from thcrawl.text import clean, clean_unescaped
 from thcrawl.urls import absolute, article_id, full_size_image, id_created_at, without_fragment
 
 JSONLD, META, CMS, TRAILING, FALLBACK, URL = "jsonld", "meta", "cms", "cms-trailing-paragraph", "fallback", "url"
 
-CONTENT_XPATH = (
-    "//div[@data-role='content'] | //div[contains(@class, 'detail-content')][contains(@class, 'afcbc-body')]"
-)
 # "Nguồn: Thời sự tối …": the source line (the TV programme the report aired in). "Nguồn" = "source".
 SOURCE_RE = re.compile(r"^\s*Nguồn\s*:\s*(.+)$", re.IGNORECASE)
 # Names joined by dashes, commas, "và" ("and") or "&" in an author line.
@@ -62,45 +60,38 @@ def looks_like_author_line(text: str) -> bool:
     return True
 
 
-def _has_class(name: str) -> str:
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
-
-
-# Every query of the page, compiled once: parsel's per-call wrappers cost more than the queries.
-_STRING = etree.XPath("string()")
-_CONTENT = etree.XPath(CONTENT_XPATH)
-_TITLE = etree.XPath(f"//h1[{_has_class('detail-title')}] | //*[@data-role='title']")
-_SAPO = etree.XPath(f"//h2[{_has_class('detail-sapo')}] | //*[@data-role='sapo']")
-_AUTHORS = etree.XPath(f"//*[{_has_class('detail-author-top-name')}]")
-_CRUMBS_NAMED = etree.XPath(f"//div[{_has_class('detail-breadcrumb')}]//a[@data-role='cate-name']")
-_CRUMBS = etree.XPath(f"//div[{_has_class('detail-breadcrumb')}]//a")
-_TIME = etree.XPath(f"//*[@data-role='publishdate'] | //div[{_has_class('detail-time')}]")
-_IMAGES = etree.XPath(".//img[not(ancestor::*[@type='RelatedNewsBox' or @type='VideoStream'])]")
-_PHOTO_BOX = etree.XPath("ancestor::*[contains(@class, 'VCSortableInPreviewMode')][1] | ancestor::figure[1]")
-_PHOTO_CAPTION = etree.XPath(f".//*[{_has_class('PhotoCMS_Caption')}]")
-_VIDEOS = etree.XPath(".//*[@type='VideoStream' or @type='Video']")
+# Whole-page lookups go through the PageIndex (one walk); the few queries below run on small subtrees,
+# compiled once because parsel's per-call wrappers cost more than the queries.
 _VIDEO_SRC = etree.XPath(".//video/@src | .//source/@src | .//iframe/@src")
 _VIDEO_POSTER = etree.XPath(".//video/@poster | .//img/@src")
-_VIDEO_CAPTION = etree.XPath(f".//*[{_has_class('VideoCMS_Caption')}]")
-_TAGS = etree.XPath(f"//ul[{_has_class('detail-tag-list')}]//a")
-_RELATED = etree.XPath(f"//li[{_has_class('kbwscwlrl')}]")
 _RELATED_LINK = etree.XPath(".//a")
 # Headings inside a list's container that may name it: h2-h4 or *title* elements outside the entries.
 _HEADINGS_IN = etree.XPath(
     ".//*[self::h2 or self::h3 or self::h4 or (contains(@class, 'title') and not(contains(@class, 'link-title')))]"
     "[not(ancestor::*[contains(@class, 'box-stream-item') or contains(@class, 'box-category-item')])]")
-_ENTRIES_AFTER = etree.XPath("following::*" + ENTRY_XPATH.removeprefix("//*"))
 _LIST_CONTAINER_DEPTH = 3
-_SOURCE_AFTER_BODY = etree.XPath(f"({CONTENT_XPATH})/following::p[contains(., 'Nguồn')]")
-_LANG = etree.XPath("/html/@lang")
+# Embedded boxes whose images are not the article's photos.
+_FOREIGN_IMAGE_BOXES = ("RelatedNewsBox", "VideoStream")
 
 
 def _text(element: Any) -> str:
-    return clean(_STRING(element)) if element is not None else ""
+    return clean(string_value(element)) if element is not None else ""
 
 
 def _first(found: list[Any]) -> Any:
     return found[0] if found else None
+
+
+def _photo_box(img: Any) -> Any:
+    """The nearest <figure> or CMS photo box around an image."""
+    for ancestor in img.iterancestors():
+        if ancestor.tag == "figure" or "VCSortableInPreviewMode" in (ancestor.get("class") or ""):
+            return ancestor
+    return None
+
+
+def _in_foreign_box(img: Any) -> bool:
+    return any(ancestor.get("type") in _FOREIGN_IMAGE_BOXES for ancestor in img.iterancestors())
 
 
 class ArticlePage:
@@ -111,7 +102,8 @@ class ArticlePage:
         self.url = url
         self.sel = selector if selector is not None else load(body, content_type)
         self.root = self.sel.root
-        self.meta = Metadata(self.sel)
+        self.index = PageIndex(self.root)
+        self.meta = Metadata(self.index)
         self.extraction: dict[str, str | None] = {}
 
     # -- helpers -------------------------------------------------------------------------------------
@@ -128,7 +120,9 @@ class ArticlePage:
 
     @cached_property
     def _content(self) -> Any:
-        return _first(_CONTENT(self.root))
+        index = self.index
+        return index.first([e for e in index.with_role("content") if e.tag == "div"],
+                           [e for e in index.with_class("afcbc-body", "div") if "detail-content" in e.get("class")])
 
     @cached_property
     def _jsonld(self) -> dict[str, Any]:
@@ -160,7 +154,8 @@ class ArticlePage:
             "title",
             (JSONLD, lambda: clean_unescaped(self._jsonld.get("headline"))),
             (META, lambda: clean(self.meta.meta("og:title"))),
-            (CMS, lambda: _text(_first(_TITLE(self.root)))),
+            (CMS, lambda: _text(self.index.first(self.index.with_class("detail-title", "h1"),
+                                                 self.index.with_role("title")))),
         )
 
     @cached_property
@@ -169,7 +164,8 @@ class ArticlePage:
             "sapo",
             (JSONLD, lambda: clean_unescaped(self._jsonld.get("description"))),
             (META, lambda: clean(self.meta.meta("og:description") or self.meta.meta("description"))),
-            (CMS, lambda: _text(_first(_SAPO(self.root)))),
+            (CMS, lambda: _text(self.index.first(self.index.with_class("detail-sapo", "h2"),
+                                                 self.index.with_role("sapo")))),
         )
 
     def _jsonld_authors(self) -> list[str]:
@@ -188,7 +184,8 @@ class ArticlePage:
         return self._layer(
             "authors",
             (JSONLD, self._jsonld_authors),
-            (CMS, lambda: [a for node in _AUTHORS(self.root) for a in split_authors(_STRING(node))]),
+            (CMS, lambda: [a for node in self.index.with_class("detail-author-top-name")
+                           for a in split_authors(string_value(node))]),
             (TRAILING, lambda: split_authors(self._trailing_author)),
         ) or []
 
@@ -206,7 +203,9 @@ class ArticlePage:
         if crumbs:
             self.extraction["category"] = JSONLD
             return clean_unescaped(crumbs[-1]["name"]), absolute(crumbs[-1].get("url"), self.url)
-        links = _CRUMBS_NAMED(self.root) or _CRUMBS(self.root)
+        crumbs = self.index.in_order(a for div in self.index.with_class("detail-breadcrumb", "div")
+                                     for a in div.iter("a"))
+        links = [a for a in crumbs if a.get("data-role") == "cate-name"] or crumbs
         if links:
             self.extraction["category"] = CMS
             return _text(links[-1]) or None, absolute(links[-1].get("href"), self.url)
@@ -216,7 +215,8 @@ class ArticlePage:
     # -- dates ---------------------------------------------------------------------------------------
     @cached_property
     def published_raw(self) -> str | None:
-        return _text(_first(_TIME(self.root))) or self._published_meta
+        time = self.index.first(self.index.with_role("publishdate"), self.index.with_class("detail-time", "div"))
+        return _text(time) or self._published_meta
 
     @cached_property
     def _published_meta(self) -> str | None:
@@ -280,7 +280,11 @@ class ArticlePage:
         if self._split_body[1]:
             return self._split_body[1]
         # Some templates print the source line just after the content block, outside it.
-        for paragraph in _SOURCE_AFTER_BODY(self.root):
+        if self._content is None:
+            return None
+        for paragraph in self.index.following(self._content, self.index.with_tag("p")):
+            if "Nguồn" not in string_value(paragraph):
+                continue
             text = _text(paragraph)
             match = SOURCE_RE.match(text)
             if match and len(text) < 200:
@@ -293,13 +297,13 @@ class ArticlePage:
         if self._content is None:
             return []
         images = []
-        for img in _IMAGES(self._content):
+        for img in self._content.iter("img"):
             src = image_url(img)
             url = absolute(full_size_image(src), self.url) if src else None
-            if not url:
+            if not url or _in_foreign_box(img):
                 continue
-            box = _PHOTO_BOX(img)
-            caption = _text(_first(_PHOTO_CAPTION(box[-1]))) if box else ""
+            box = _photo_box(img)
+            caption = _text(_first(self.index.inside(box, self.index.with_class("PhotoCMS_Caption")))) if box is not None else ""
             images.append(Image(url=url, alt=clean(img.get("alt")) or None, caption=caption or None))
         return images
 
@@ -308,22 +312,23 @@ class ArticlePage:
         if self._content is None:
             return []
         videos = []
-        for box in _VIDEOS(self._content):
+        for box in self.index.inside(self._content, self.index.with_type("VideoStream", "Video")):
             url = box.get("data-vid") or box.get("data-src") or _first(_VIDEO_SRC(box))
             poster = box.get("data-thumb") or box.get("data-poster") or _first(_VIDEO_POSTER(box))
-            caption = _text(_first(_VIDEO_CAPTION(box))) or None
+            caption = _text(_first(self.index.inside(box, self.index.with_class("VideoCMS_Caption")))) or None
             videos.append(Video(url=absolute(url, self.url), poster=absolute(poster, self.url), caption=caption))
         return videos
 
     # -- lists ---------------------------------------------------------------------------------------
     @cached_property
     def tags(self) -> list[str]:
-        return list(dict.fromkeys(name for name in (_text(a) for a in _TAGS(self.root)) if name))
+        links = self.index.in_order(a for ul in self.index.with_class("detail-tag-list", "ul") for a in ul.iter("a"))
+        return list(dict.fromkeys(name for name in (_text(a) for a in links) if name))
 
     @cached_property
     def related(self) -> list[RelatedEntry]:
         entries = []
-        for li in _RELATED(self.root):
+        for li in self.index.with_class("kbwscwlrl", "li"):
             link = _first(_RELATED_LINK(li))
             url = absolute(li.get("data-url") or (link.get("href") if link is not None else None), self.url)
             if not url or any(e.url == url for e in entries):
@@ -344,7 +349,9 @@ class ArticlePage:
         whose container has a "xem thêm" heading; failing that, all of them."""
         if self._content is None:
             return []
-        entries = _ENTRIES_AFTER(self._content)
+        index = self.index
+        entries = index.following(self._content, index.in_order(index.with_class("box-stream-item")
+                                                                + index.with_class("box-category-item")))
         groups: dict[Any, list[Any]] = {}
         for entry in entries:
             groups.setdefault(entry.getparent(), []).append(entry)
@@ -366,7 +373,8 @@ class ArticlePage:
     # -- the item ------------------------------------------------------------------------------------
     @property
     def lang(self) -> str | None:
-        return clean(_first(_LANG(self.root))) or self._jsonld.get("inLanguage") or "vi"
+        html = self.root if self.root.tag == "html" else None
+        return clean(html.get("lang") if html is not None else None) or self._jsonld.get("inLanguage") or "vi"
 
     def is_article(self) -> bool:
         return bool(self.title) and bool(self.id or self.body_paragraphs)

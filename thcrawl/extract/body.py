@@ -42,22 +42,24 @@ def inline_text(el: etree._Element) -> str:
 
 
 def _raw_text(el: etree._Element) -> str:
+    if len(el) == 0:  # most paragraphs are plain text
+        return el.text or ""
     parts: list[str] = []
-
-    def walk(node: etree._Element) -> None:
-        if node.text:
-            parts.append(node.text)
-        for child in node:
-            if isinstance(child.tag, str):  # comments and processing instructions have no str tag
-                if child.tag == "br":
-                    parts.append(" ")
-                elif not skipped(child):
-                    walk(child)
-            if child.tail:
-                parts.append(child.tail)
-
-    walk(el)
+    _collect_text(el, parts)
     return "".join(parts)
+
+
+def _collect_text(node: etree._Element, parts: list[str]) -> None:
+    if node.text:
+        parts.append(node.text)
+    for child in node:
+        if isinstance(child.tag, str):  # comments and processing instructions have no str tag
+            if child.tag == "br":
+                parts.append(" ")
+            elif not skipped(child):
+                _collect_text(child, parts)
+        if child.tail:
+            parts.append(child.tail)
 
 
 def paragraphs(content: etree._Element) -> list[str]:

@@ -6,12 +6,8 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from lxml import etree
-from parsel import Selector
+from thcrawl.extract.index import PageIndex
 
-_META = etree.XPath("//meta[@property = $name or @name = $name]/@content")
-_JSONLD = etree.XPath("//script[@type='application/ld+json']/text()")
-_CANONICAL = etree.XPath("//link[@rel='canonical']/@href")
 ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "VideoObject"}
 
 
@@ -31,15 +27,24 @@ def _types(obj: dict[str, Any]) -> set[str]:
 
 
 class Metadata:
-    def __init__(self, selector: Selector) -> None:
-        self._root = selector.root
+    def __init__(self, index: PageIndex) -> None:
         self.jsonld: list[dict[str, Any]] = []
-        for raw in _JSONLD(self._root):
-            try:
-                # strict=False: CMS templates leave raw newlines inside JSON strings.
-                self.jsonld.extend(_objects(json.loads(raw, strict=False)))
-            except ValueError:
-                continue
+        self._meta: dict[str, str] = {}  # property or name -> the first such tag's content
+        for script in index.with_tag("script"):
+            if script.get("type") == "application/ld+json" and script.text:
+                try:
+                    # strict=False: CMS templates leave raw newlines inside JSON strings.
+                    self.jsonld.extend(_objects(json.loads(script.text, strict=False)))
+                except ValueError:
+                    continue
+        for tag in index.with_tag("meta"):
+            content = tag.get("content")
+            if content is not None:
+                for key in (tag.get("property"), tag.get("name")):
+                    if key and key not in self._meta:
+                        self._meta[key] = content
+        self._canonical = next((link.get("href") for link in index.with_tag("link")
+                                if link.get("rel") == "canonical" and link.get("href") is not None), None)
 
     def first(self, types: set[str]) -> dict[str, Any]:
         for obj in self.jsonld:
@@ -66,11 +71,8 @@ class Metadata:
 
     def meta(self, name: str) -> str | None:
         """Content of <meta property=name> or <meta name=name>."""
-        found = _META(self._root, name=name)
-        value = found[0].strip() if found else ""
-        return value or None
+        return self._meta.get(name, "").strip() or None
 
     @property
     def canonical(self) -> str | None:
-        found = _CANONICAL(self._root)
-        return found[0] if found else self.meta("og:url")
+        return self._canonical if self._canonical is not None else self.meta("og:url")
