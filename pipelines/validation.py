@@ -10,7 +10,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from thcrawl.jsonl import dumps_line
+from thcrawl.jsonl import dumps_line_bytes
 from thcrawl.run import run_dir
 from thcrawl.validation import validation_errors
 
@@ -37,7 +37,7 @@ class ValidationPipeline:
         if self._fd is None:
             path = run_dir(self.crawler) / REJECTS_FILE
             self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        os.write(self._fd, dumps_line({"reasons": errors, "item": item}).encode("utf-8"))
+        os.write(self._fd, dumps_line_bytes({"reasons": errors, "item": item}))
         raise DropItem(f"invalid item {item.get('url')}: {errors[0]}")
 
     def close_spider(self, spider: Spider | None = None) -> None:

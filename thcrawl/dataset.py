@@ -8,7 +8,6 @@ merging the same journal twice changes nothing and a crash mid-merge leaves the 
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from collections import defaultdict
@@ -17,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from thcrawl.jsonl import dumps_line, repair_tail
+from thcrawl.jsonl import dumps_line, loads_line, repair_tail
 from thcrawl.state import StateStore
 
 DATASET_DIR = "articles"
@@ -40,7 +39,7 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     with path.open("r", encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+        return [loads_line(line) for line in handle if line.strip()]
 
 
 def write_atomic(path: Path, rows: list[dict[str, Any]]) -> None:
@@ -73,7 +72,7 @@ def iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
     with path.open("r", encoding="utf-8") as handle:
         for line in handle:
             if line.strip():
-                yield json.loads(line)
+                yield loads_line(line)
 
 
 def merge_journal(journal: Path, data_dir: Path, state: StateStore) -> MergeResult:
@@ -95,7 +94,7 @@ def merge_journal(journal: Path, data_dir: Path, state: StateStore) -> MergeResu
                 for line in handle:
                     if not line.strip():
                         continue
-                    item = json.loads(line)
+                    item = loads_line(line)
                     month = month_of(item)
                     month_by_id[item["id"]] = month  # a later line of the same article wins
                     if month not in spools:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
@@ -80,10 +80,10 @@ _TIME_ONLY_RE = re.compile(r"^\d{1,2}\s*[:hg]\s*\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.
 class ParsedDate:
     value: datetime | None
     path: str  # FAST, FALLBACK, FAILED or EMPTY
+    iso: str | None = field(init=False, compare=False)  # the value as an item field holds it
 
-    @property
-    def iso(self) -> str | None:
-        return to_iso(self.value)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "iso", to_iso(self.value))
 
 
 def to_iso(value: datetime | None) -> str | None:
@@ -133,8 +133,8 @@ class _NotMine(Exception):
     """The fast path does not know this shape; dateparser may."""
 
 
-def _fast(text: str, reference: datetime | None) -> datetime | None:
-    """Parse a known shape; None for a known shape with impossible values; _NotMine otherwise."""
+def _fast_absolute(text: str) -> datetime | None:
+    """The shapes that name a moment (they do not depend on the reference time)."""
     m = _DMY_TIME_RE.match(text)
     if m:
         day, month, year, hour, minute, second = m.groups()
@@ -158,6 +158,11 @@ def _fast(text: str, reference: datetime | None) -> datetime | None:
             hour_ = hour_ % 12 + (12 if meridiem.lower().startswith("p") else 0)
         return _build(int(year), _MONTHS[name.lower()], int(day), hour_, int(minute), int(second or 0),
                       _offset(tz_hours, tz_minutes))
+    raise _NotMine
+
+
+def _fast_relative(text: str, reference: datetime | None) -> datetime:
+    """'2 giờ trước' ("2 hours ago"), 'hôm qua' ("yesterday"), 'vừa xong' ("just now")."""
     lowered = text.lower()
     m = _RELATIVE_RE.match(lowered)
     if m:
@@ -204,14 +209,31 @@ def parse_with_dateparser(text: str, reference: datetime | None = None) -> datet
     return value.astimezone(VN_TZ)
 
 
+# Texts in an absolute shape, already parsed: the same "xem thêm" entries and their times repeat under
+# article after article. Bounded; cleared when full.
+_ABSOLUTE_SEEN: dict[str, ParsedDate] = {}
+_ABSOLUTE_SEEN_MAX = 20_000
+
+
 def normalize_date(raw: str | None, reference: datetime | None = None) -> ParsedDate:
     """Parse one date text. `reference` (the fetch time) anchors relative texts such as '2 giờ trước'."""
+    if raw in _ABSOLUTE_SEEN:
+        return _ABSOLUTE_SEEN[raw]
     text = _SPACES_RE.sub(" ", raw or "").strip()
     if not text or len(text) > 80:
         return ParsedDate(None, EMPTY if not text else FAILED)
     try:
-        value = _fast(text, reference)
-        return ParsedDate(value, FAST if value else FAILED)
+        value = _fast_absolute(text)
+        parsed = ParsedDate(value, FAST if value else FAILED)
+        if len(_ABSOLUTE_SEEN) >= _ABSOLUTE_SEEN_MAX:
+            _ABSOLUTE_SEEN.clear()
+        _ABSOLUTE_SEEN[raw] = parsed
+        return parsed
+    except _NotMine:
+        pass
+    try:
+        value = _fast_relative(text, reference)
+        return ParsedDate(value, FAST)
     except _NotMine:
         pass
     if _TIME_ONLY_RE.match(text) or (

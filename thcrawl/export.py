@@ -24,7 +24,7 @@ from thcrawl import SITE_URL, __version__
 from thcrawl.dataset import iter_dataset
 from thcrawl.dates import VN_TZ, to_iso
 from thcrawl.formats import ARROW_SCHEMA, FIELDS, to_arrow_row, to_csv_row
-from thcrawl.jsonl import dumps_line
+from thcrawl.jsonl import dumps_line_bytes, loads_line
 from thcrawl.runstate import STATE_FILE
 from thcrawl.state import StateStore
 from thcrawl.validation import article_schema
@@ -71,7 +71,7 @@ def rows_by_month(options: ExportOptions) -> Iterator[tuple[str, Iterator[dict[s
     def month_rows(path: Path) -> Iterator[dict[str, Any]]:
         with path.open("r", encoding="utf-8") as handle:
             for line in handle:
-                row = json.loads(line)
+                row = loads_line(line)
                 when = row.get("published_at")
                 if (low and (not when or when < low)) or (high and (not when or when > high)):
                     continue
@@ -153,7 +153,7 @@ class _JsonlGzWriter(_SingleFileWriter):
         self.handle = gzip.GzipFile(self.resource.path, "wb", mtime=0)
 
     def _write(self, row: dict[str, Any]) -> None:
-        self.handle.write(dumps_line(row).encode("utf-8"))
+        self.handle.write(dumps_line_bytes(row))
 
 
 class _CsvWriter(_SingleFileWriter):

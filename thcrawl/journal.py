@@ -13,7 +13,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from thcrawl.jsonl import dumps_line, repair_tail
+from thcrawl.jsonl import dumps_line_bytes, repair_tail
 from thcrawl.run import run_dir
 
 ARTICLES_FILE = "articles.jsonl"
@@ -36,7 +36,7 @@ class RunJournal:
         self._dirty = False
 
     def append(self, item: dict[str, Any]) -> None:
-        write_whole(self._fd, dumps_line(item).encode("utf-8"))
+        write_whole(self._fd, dumps_line_bytes(item))
         self._dirty = True
 
     def sync(self) -> None:

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
 
+import orjson
+
+# orjson writes the same bytes as json.dumps(ensure_ascii=False, separators=(",", ":")) for our rows
+# (strings, integers, lists, objects), about ten times faster.
+
+
+def dumps_line_bytes(obj: dict[str, Any]) -> bytes:
+    """One JSONL line, UTF-8 encoded, newline included."""
+    return orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE)
+
 
 def dumps_line(obj: dict[str, Any]) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return dumps_line_bytes(obj).decode("utf-8")
+
+
+def loads_line(line: str | bytes) -> Any:
+    return orjson.loads(line)
 
 
 def repair_tail(path: str | Path) -> int:

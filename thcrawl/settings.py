@@ -83,6 +83,10 @@ DEPTH_PRIORITY = 0
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleLifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.LifoMemoryQueue"
 
+# Scrapy starts CONCURRENT_ITEMS asyncio tasks for every callback's output (100 by default); thcrawl's
+# pipelines are synchronous, so a single worker does the same work without ~100 tasks per page.
+CONCURRENT_ITEMS = 1
+
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 
 from thcrawl.export import MANIFEST, sha256_of
 from thcrawl.formats import from_arrow_row, from_csv_row
+from thcrawl.jsonl import loads_line
 from thcrawl.validation import validation_errors
 
 MAX_LISTED = 20
@@ -36,7 +37,7 @@ def read_rows(path: Path, fmt: str) -> Iterator[dict[str, Any]]:
     if fmt == "jsonl.gz":
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             for line in handle:
-                yield json.loads(line)
+                yield loads_line(line)
     elif fmt == "csv":
         with path.open("r", encoding="utf-8-sig", newline="") as handle:
             for row in csv.DictReader(handle):
