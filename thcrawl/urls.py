@@ -60,6 +60,7 @@ def id_created_at(article_id_: str | None) -> datetime | None:
         return None
 
 
+@lru_cache(maxsize=256)  # the same base (the page's URL) serves every link of a page
 def _origin(base: str) -> str | None:
     if base.startswith(("https://", "http://")):  # the base is nearly always an article URL: no urlsplit
         end = base.find("/", base.index("//") + 2)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from functools import cached_property
 from typing import Any
 
 from lxml import etree
@@ -19,6 +18,7 @@ from thcrawl.dates import to_iso
 from thcrawl.extract import body as body_text
 from thcrawl.extract.document import load
 from thcrawl.extract.index import PageIndex, string_value
+from thcrawl.extract.lazy import cached
 from thcrawl.extract.metadata import Metadata
 from thcrawl.extract.stream import image_url, parse_entries
 from thcrawl.items import Article, Image, RelatedEntry, SeeMoreEntry, Video
@@ -118,18 +118,18 @@ class ArticlePage:
         self.extraction[field] = None
         return None
 
-    @cached_property
+    @cached
     def _content(self) -> Any:
         index = self.index
         return index.first([e for e in index.with_role("content") if e.tag == "div"],
                            [e for e in index.with_class("afcbc-body", "div") if "detail-content" in e.get("class")])
 
-    @cached_property
+    @cached
     def _jsonld(self) -> dict[str, Any]:
         return self.meta.article
 
     # -- identity ------------------------------------------------------------------------------------
-    @cached_property
+    @cached
     def canonical_url(self) -> str:
         jsonld_page = self._jsonld.get("mainEntityOfPage")
         jsonld_url = jsonld_page.get("@id") if isinstance(jsonld_page, dict) else jsonld_page
@@ -139,7 +139,7 @@ class ArticlePage:
                 return without_fragment(url)
         return without_fragment(self.url)
 
-    @cached_property
+    @cached
     def id(self) -> str | None:
         return article_id(self.canonical_url) or article_id(self.url)
 
@@ -148,7 +148,7 @@ class ArticlePage:
         return to_iso(id_created_at(self.id))
 
     # -- header fields -------------------------------------------------------------------------------
-    @cached_property
+    @cached
     def title(self) -> str | None:
         return self._layer(
             "title",
@@ -158,7 +158,7 @@ class ArticlePage:
                                                  self.index.with_role("title")))),
         )
 
-    @cached_property
+    @cached
     def sapo(self) -> str | None:
         return self._layer(
             "sapo",
@@ -179,7 +179,7 @@ class ArticlePage:
         site = clean(self.meta.meta("og:site_name")).lower() if names else ""
         return [n for n in names if n.lower() != site]  # some templates name the site as author
 
-    @cached_property
+    @cached
     def authors(self) -> list[str]:
         return self._layer(
             "authors",
@@ -189,15 +189,15 @@ class ArticlePage:
             (TRAILING, lambda: split_authors(self._trailing_author)),
         ) or []
 
-    @cached_property
+    @cached
     def category(self) -> str | None:
         return self._category[0]
 
-    @cached_property
+    @cached
     def category_url(self) -> str | None:
         return self._category[1]
 
-    @cached_property
+    @cached
     def _category(self) -> tuple[str | None, str | None]:
         crumbs = [c for c in self.meta.breadcrumb[1:] if c.get("name")]  # [0] is the home page
         if crumbs:
@@ -213,12 +213,12 @@ class ArticlePage:
         return None, None
 
     # -- dates ---------------------------------------------------------------------------------------
-    @cached_property
+    @cached
     def published_raw(self) -> str | None:
         time = self.index.first(self.index.with_role("publishdate"), self.index.with_class("detail-time", "div"))
         return _text(time) or self._published_meta
 
-    @cached_property
+    @cached
     def _published_meta(self) -> str | None:
         return self._jsonld.get("datePublished") or self.meta.meta("article:published_time")
 
@@ -236,11 +236,11 @@ class ArticlePage:
         return self._jsonld.get("dateModified") or self.meta.meta("article:modified_time")
 
     # -- body ----------------------------------------------------------------------------------------
-    @cached_property
+    @cached
     def _cms_paragraphs(self) -> list[str]:
         return body_text.paragraphs(self._content) if self._content is not None else []
 
-    @cached_property
+    @cached
     def _split_body(self) -> tuple[list[str], str | None, str | None]:
         """(body paragraphs, source line, trailing author line) from the CMS paragraphs."""
         paragraphs = list(self._cms_paragraphs)
@@ -259,7 +259,7 @@ class ArticlePage:
     def _trailing_author(self) -> str | None:
         return self._split_body[2]
 
-    @cached_property
+    @cached
     def body_paragraphs(self) -> list[str]:
         paragraphs = self._split_body[0]
         if paragraphs:
@@ -275,7 +275,7 @@ class ArticlePage:
     def body(self) -> str:
         return "\n\n".join(self.body_paragraphs)
 
-    @cached_property
+    @cached
     def source(self) -> str | None:
         if self._split_body[1]:
             return self._split_body[1]
@@ -292,7 +292,7 @@ class ArticlePage:
         return None
 
     # -- media ---------------------------------------------------------------------------------------
-    @cached_property
+    @cached
     def images(self) -> list[Image]:
         if self._content is None:
             return []
@@ -307,7 +307,7 @@ class ArticlePage:
             images.append(Image(url=url, alt=clean(img.get("alt")) or None, caption=caption or None))
         return images
 
-    @cached_property
+    @cached
     def videos(self) -> list[Video]:
         if self._content is None:
             return []
@@ -320,12 +320,12 @@ class ArticlePage:
         return videos
 
     # -- lists ---------------------------------------------------------------------------------------
-    @cached_property
+    @cached
     def tags(self) -> list[str]:
         links = self.index.in_order(a for ul in self.index.with_class("detail-tag-list", "ul") for a in ul.iter("a"))
         return list(dict.fromkeys(name for name in (_text(a) for a in links) if name))
 
-    @cached_property
+    @cached
     def related(self) -> list[RelatedEntry]:
         entries = []
         for li in self.index.with_class("kbwscwlrl", "li"):
@@ -338,7 +338,7 @@ class ArticlePage:
                                         title=title or None, published_raw=clean(li.get("data-date")) or None))
         return entries
 
-    @cached_property
+    @cached
     def see_more(self) -> list[SeeMoreEntry]:
         entries = parse_entries(self._see_more_nodes(), self.url)
         return [SeeMoreEntry(id=e.id, url=e.url, title=e.title, published_raw=e.published_raw,

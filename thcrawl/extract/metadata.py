@@ -6,6 +6,8 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
+
 from thcrawl.extract.index import PageIndex
 
 ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "VideoObject"}
@@ -26,6 +28,14 @@ def _types(obj: dict[str, Any]) -> set[str]:
     return set(kind) if isinstance(kind, list) else {kind} if isinstance(kind, str) else set()
 
 
+def _load_json(text: str) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        # CMS templates leave raw newlines inside JSON strings, which only the lenient parser reads.
+        return json.loads(text, strict=False)
+
+
 class Metadata:
     def __init__(self, index: PageIndex) -> None:
         self.jsonld: list[dict[str, Any]] = []
@@ -33,8 +43,7 @@ class Metadata:
         for script in index.with_tag("script"):
             if script.get("type") == "application/ld+json" and script.text:
                 try:
-                    # strict=False: CMS templates leave raw newlines inside JSON strings.
-                    self.jsonld.extend(_objects(json.loads(script.text, strict=False)))
+                    self.jsonld.extend(_objects(_load_json(script.text)))
                 except ValueError:
                     continue
         for tag in index.with_tag("meta"):
