@@ -58,3 +58,21 @@ def test_unknown_field_rejected(item):
 def test_schema_is_valid_json_file():
     path = Path(__file__).parent.parent / "thcrawl" / "schemas" / "article.schema.json"
     assert json.loads(path.read_text("utf-8"))["title"] == "thcrawl Article"
+
+
+def _mutations(item: dict) -> list[dict]:
+    """Items broken one field at a time, in every way a field can break: wrong type, wrong pattern, null."""
+    broken = []
+    for field in item:
+        for value in (None, 7, "", "x", [], {}, ["x"], [{"url": 1}], "2024-13-45T99:00:00+07:00"):
+            broken.append(dict(item, **{field: value}))
+    return broken
+
+
+def test_fast_and_explaining_validators_agree(item):
+    """jsonschema-rs decides (it is fast); jsonschema explains. They must agree on every item."""
+    from jsonschema import Draft202012Validator
+
+    explaining = Draft202012Validator(article_schema())
+    for candidate in [item, *_mutations(item)]:
+        assert (validation_errors(candidate) == []) == explaining.is_valid(candidate), candidate

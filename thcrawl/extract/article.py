@@ -64,7 +64,6 @@ def looks_like_author_line(text: str) -> bool:
 # compiled once because parsel's per-call wrappers cost more than the queries.
 _VIDEO_SRC = etree.XPath(".//video/@src | .//source/@src | .//iframe/@src")
 _VIDEO_POSTER = etree.XPath(".//video/@poster | .//img/@src")
-_RELATED_LINK = etree.XPath(".//a")
 # Headings inside a list's container that may name it: h2-h4 or *title* elements outside the entries.
 _HEADINGS_IN = etree.XPath(
     ".//*[self::h2 or self::h3 or self::h4 or (contains(@class, 'title') and not(contains(@class, 'link-title')))]"
@@ -82,16 +81,18 @@ def _first(found: list[Any]) -> Any:
     return found[0] if found else None
 
 
-def _photo_box(img: Any) -> Any:
-    """The nearest <figure> or CMS photo box around an image."""
+def _photo_box(img: Any, content: Any) -> tuple[Any, bool]:
+    """(the nearest <figure> or CMS photo box around an image, whether the image sits in a box of other
+    content: a related-news box or a video), from one walk up to the article's content element."""
+    box = None
     for ancestor in img.iterancestors():
-        if ancestor.tag == "figure" or "VCSortableInPreviewMode" in (ancestor.get("class") or ""):
-            return ancestor
-    return None
-
-
-def _in_foreign_box(img: Any) -> bool:
-    return any(ancestor.get("type") in _FOREIGN_IMAGE_BOXES for ancestor in img.iterancestors())
+        if ancestor.get("type") in _FOREIGN_IMAGE_BOXES:
+            return box, True
+        if box is None and (ancestor.tag == "figure" or "VCSortableInPreviewMode" in (ancestor.get("class") or "")):
+            box = ancestor
+        if ancestor is content:
+            break
+    return box, False
 
 
 class ArticlePage:
@@ -300,9 +301,11 @@ class ArticlePage:
         for img in self._content.iter("img"):
             src = image_url(img)
             url = absolute(full_size_image(src), self.url) if src else None
-            if not url or _in_foreign_box(img):
+            if not url:
                 continue
-            box = _photo_box(img)
+            box, foreign = _photo_box(img, self._content)
+            if foreign:
+                continue
             caption = _text(_first(self.index.inside(box, self.index.with_class("PhotoCMS_Caption")))) if box is not None else ""
             images.append(Image(url=url, alt=clean(img.get("alt")) or None, caption=caption or None))
         return images
@@ -329,7 +332,7 @@ class ArticlePage:
     def related(self) -> list[RelatedEntry]:
         entries = []
         for li in self.index.with_class("kbwscwlrl", "li"):
-            link = _first(_RELATED_LINK(li))
+            link = next(li.iter("a"), None)
             url = absolute(li.get("data-url") or (link.get("href") if link is not None else None), self.url)
             if not url or any(e.url == url for e in entries):
                 continue
@@ -340,9 +343,8 @@ class ArticlePage:
 
     @cached
     def see_more(self) -> list[SeeMoreEntry]:
-        entries = parse_entries(self._see_more_nodes(), self.url)
-        return [SeeMoreEntry(id=e.id, url=e.url, title=e.title, published_raw=e.published_raw,
-                             summary=e.summary, thumbnail=e.thumbnail) for e in entries if e.id != self.id]
+        entries = parse_entries(self._see_more_nodes(), self.url, SeeMoreEntry, self.index.class_of)
+        return [entry for entry in entries if entry.id != self.id]
 
     def _see_more_nodes(self) -> list[Any]:
         """The stream entries after the body. When they form several lists (a sidebar, say), the list

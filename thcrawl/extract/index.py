@@ -4,6 +4,10 @@ Each `//…` XPath query scans the whole tree in libxml2, and an article needs a
 time, tags, related box, list entries, meta tags, JSON-LD, canonical link). One Python walk that files
 elements by class token, data-role and type costs about as much as two such queries, and every later
 lookup is a dictionary read. Lists keep document order.
+
+Only the class tokens in INDEXED_CLASSES are filed (splitting every class attribute of a page cost more
+than the rest of the walk); asking for another one is an error, so that a new lookup cannot silently
+find nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +18,25 @@ from lxml import etree
 
 Element = etree._Element
 
+# The class tokens the page objects look elements up by (the CMS family's markup, ../shared/site-facts.md).
+INDEXED_CLASSES = frozenset({
+    "detail-title", "detail-sapo", "detail-author-top-name", "detail-breadcrumb", "detail-time",
+    "detail-tag-list", "afcbc-body", "kbwscwlrl", "PhotoCMS_Caption", "VideoCMS_Caption",
+    "box-stream-item", "box-category-item",
+})
+# class attribute -> its indexed tokens. A template repeats a few dozen class attributes on every page.
+_TOKENS_OF: dict[str, tuple[str, ...]] = {}
+_TOKENS_OF_MAX = 10_000
+
+
+def _indexed_tokens(value: str) -> tuple[str, ...]:
+    tokens = _TOKENS_OF.get(value)
+    if tokens is None:
+        if len(_TOKENS_OF) >= _TOKENS_OF_MAX:
+            _TOKENS_OF.clear()
+        tokens = _TOKENS_OF[value] = tuple(t for t in dict.fromkeys(value.split()) if t in INDEXED_CLASSES)
+    return tokens
+
 
 class PageIndex:
     def __init__(self, root: Element) -> None:
@@ -23,31 +46,33 @@ class PageIndex:
         self.roles: dict[str, list[Element]] = {}  # data-role -> elements
         self.types: dict[str, list[Element]] = {}  # @type, lower-cased -> elements
         self.tags: dict[str, list[Element]] = {}  # meta, link, script, p -> elements
+        self.class_of: dict[Element, str] = {}  # element -> its class attribute, read once here
         position, classes, roles, types, tags = self.position, self.classes, self.roles, self.types, self.tags
+        class_of = self.class_of
         for number, element in enumerate(root.iter()):
             position[element] = number
             tag = element.tag
             if tag in _FILED_TAGS:
                 tags.setdefault(tag, []).append(element)
-            attributes = element.attrib
-            if not attributes:
+            names = element.keys()  # one call; most elements have no attribute asked for below
+            if not names:
                 continue
-            value = attributes.get("class")
-            if value:
-                for token in value.split():
+            if "class" in names and (value := element.get("class")):
+                class_of[element] = value
+                for token in _indexed_tokens(value):
                     if token in classes:
                         classes[token].append(element)
                     else:
                         classes[token] = [element]
-            value = attributes.get("data-role")
-            if value:
+            if "data-role" in names and (value := element.get("data-role")):
                 roles.setdefault(value, []).append(element)
-            value = attributes.get("type")
-            if value:
+            if "type" in names and (value := element.get("type")):
                 types.setdefault(value.lower(), []).append(element)
 
     # -- lookups ---------------------------------------------------------------------------------------
     def with_class(self, token: str, tag: str | None = None) -> list[Element]:
+        if token not in INDEXED_CLASSES:
+            raise ValueError(f"class {token!r} is not indexed: add it to INDEXED_CLASSES")
         found = self.classes.get(token, [])
         return found if tag is None else [e for e in found if e.tag == tag]
 

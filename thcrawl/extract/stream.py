@@ -6,12 +6,13 @@ Entries are many per page, so this module works on lxml elements with precompile
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
 
 from thcrawl.extract.index import string_value
-from thcrawl.items import ListingEntry
+from thcrawl.items import ListingEntry, SeeMoreEntry
 from thcrawl.text import clean
 from thcrawl.urls import absolute, article_id
 
@@ -48,15 +49,22 @@ _PARTS = (("link-title", "link"), ("link-with-avatar", "avatar"), ("-time", "tim
           ("-category", "category"))
 
 
-def _parts(element: etree._Element) -> dict[str, etree._Element]:
-    """One walk over the entry instead of a query per part (entries are many per page)."""
+@lru_cache(maxsize=512)  # a template repeats the same few class attributes in every entry
+def _markers(classes: str) -> tuple[str, ...]:
+    """The parts a class attribute can mark, in _PARTS order."""
+    return tuple(part for marker, part in _PARTS if marker in classes) if "box-" in classes else ()
+
+
+def _parts(element: etree._Element, class_of: dict[etree._Element, str] | None = None) -> dict[str, etree._Element]:
+    """One walk over the entry instead of a query per part (entries are many per page). `class_of`, the
+    page index's class attributes, spares reading each attribute again."""
     found: dict[str, etree._Element] = {}
     for child in element.iterdescendants():
-        classes = child.get("class")
-        if not classes or "box-" not in classes:
+        classes = class_of.get(child) if class_of is not None else child.get("class")
+        if not classes:
             continue
-        for marker, part in _PARTS:
-            if marker in classes and part not in found:
+        for part in _markers(classes):
+            if part not in found:
                 found[part] = child
                 break
     return found
@@ -67,9 +75,11 @@ def _part_text(parts: dict[str, etree._Element], name: str) -> str | None:
     return clean(string_value(element)) or None if element is not None else None
 
 
-def parse_entry(node: Any, base_url: str) -> ListingEntry | None:
+def parse_entry(node: Any, base_url: str, kind: type[SeeMoreEntry] = ListingEntry,
+                class_of: dict[etree._Element, str] | None = None) -> SeeMoreEntry | None:
+    """One entry as `kind`: a ListingEntry (with its category), or a SeeMoreEntry under an article."""
     element = _element(node)
-    parts = _parts(element)
+    parts = _parts(element, class_of)
     link = parts.get("link")
     href = link.get("href") if link is not None else None
     if not href:
@@ -86,23 +96,26 @@ def parse_entry(node: Any, base_url: str) -> ListingEntry | None:
     if img is None:
         img = next(iter(element.iter("img")), None)
     source = image_url(img) if img is not None else None
-    return ListingEntry(
+    entry = kind(
         id=element.get("data-id") or article_id(url),
         url=url,
         title=title or None,
         published_raw=_part_text(parts, "time"),
         summary=_part_text(parts, "sapo"),
         thumbnail=absolute(source, base_url) if source else None,
-        category=_part_text(parts, "category"),
     )
+    if kind is ListingEntry:
+        entry.category = _part_text(parts, "category")
+    return entry
 
 
-def parse_entries(nodes: list[Any], base_url: str) -> list[ListingEntry]:
+def parse_entries(nodes: list[Any], base_url: str, kind: type[SeeMoreEntry] = ListingEntry,
+                  class_of: dict[etree._Element, str] | None = None) -> list[Any]:
     """Entries in document order, each article once (a thumbnail and a title link are one entry)."""
     seen: set[str] = set()
     entries = []
     for node in nodes:
-        entry = parse_entry(node, base_url)
+        entry = parse_entry(node, base_url, kind, class_of)
         if entry is None:
             continue
         key = entry.id or entry.url

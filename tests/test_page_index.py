@@ -1,0 +1,78 @@
+"""The page index: one walk that files elements, and the lookups page objects make on it."""
+
+import pytest
+from lxml import etree
+
+from thcrawl.extract.index import PageIndex, string_value
+
+PAGE = """<html lang="vi"><head><meta property="og:title" content="T"><link rel="canonical" href="/a-1.htm"></head>
+<body>
+<div class="box-stream-item" id="before"><a class="box-stream-link-title">Before</a></div>
+<div class="detail-content afcbc-body" data-role="content">
+  <p>One <b>bold</b> line<!-- a CMS timestamp --></p>
+  <div type="VideoStream" class="inner"><p>Inside</p></div>
+</div>
+<div class="box-stream-item" id="after"><a class="box-stream-link-title">After</a><p>Nguồn: x</p></div>
+<div class="box-category-item" id="last"></div>
+</body></html>""".encode()
+
+
+@pytest.fixture()
+def index():
+    return PageIndex(etree.fromstring(PAGE, etree.HTMLParser(encoding="utf-8")))
+
+
+def test_elements_are_filed_by_class_token(index):
+    assert [e.get("id") for e in index.with_class("box-stream-item")] == ["before", "after"]
+
+
+def test_class_lookup_can_require_a_tag(index):
+    assert index.with_class("afcbc-body", "p") == [] and len(index.with_class("afcbc-body", "div")) == 1
+
+
+def test_elements_are_filed_by_data_role(index):
+    assert index.with_role("content")[0].get("class") == "detail-content afcbc-body"
+
+
+def test_types_are_filed_case_blind(index):
+    assert index.with_type("videostream")[0].get("class") == "inner"
+
+
+def test_meta_link_and_p_tags_are_filed(index):
+    assert [len(index.with_tag(t)) for t in ("meta", "link", "p")] == [1, 1, 3]
+
+
+def test_first_is_the_earliest_in_the_document(index):
+    last, before = index.with_class("box-category-item"), index.with_class("box-stream-item")
+    assert index.first(last, before).get("id") == "before"
+
+
+def test_following_excludes_the_anchor_descendants(index):
+    content = index.with_role("content")[0]
+    assert [string_value(p) for p in index.following(content, index.with_tag("p"))] == ["Nguồn: x"]
+
+
+def test_following_keeps_document_order(index):
+    content = index.with_role("content")[0]
+    entries = index.in_order(index.with_class("box-category-item") + index.with_class("box-stream-item"))
+    assert [e.get("id") for e in index.following(content, entries)] == ["after", "last"]
+
+
+def test_inside_keeps_only_descendants(index):
+    content = index.with_role("content")[0]
+    assert [string_value(p) for p in index.inside(content, index.with_tag("p"))] == ["One bold line", "Inside"]
+
+
+def test_the_last_element_ends_at_the_end_of_the_page(index):
+    last = index.with_class("box-category-item")[0]
+    assert index.following(last, index.with_tag("p")) == []
+
+
+def test_string_value_skips_comments_like_xpath(index):
+    paragraph = index.with_tag("p")[0]
+    assert string_value(paragraph) == paragraph.xpath("string()") == "One bold line"
+
+
+def test_asking_for_a_class_that_is_not_indexed_is_an_error(index):
+    with pytest.raises(ValueError, match="not indexed"):
+        index.with_class("detail-content")
