@@ -88,12 +88,16 @@ def as_dict(item: Any) -> dict[str, Any]:
     return ItemAdapter(item).asdict()
 
 
+_LEAVES = (str, type(None), int, float, bool)
+
+
 def _plain(value: Any) -> Any:
+    # Leaves (most values) are kept as they are without a call each.
     kind = type(value)
     if kind in _OUR_ITEMS:  # a dataclass's __dict__ holds its fields in declaration order
-        return {name: _plain(field_value) for name, field_value in value.__dict__.items()}
+        return {name: v if type(v) in _LEAVES else _plain(v) for name, v in value.__dict__.items()}
     if kind is list:
-        return [_plain(entry) for entry in value]
+        return [v if type(v) in _LEAVES else _plain(v) for v in value]
     if kind is dict:
-        return {key: _plain(entry) for key, entry in value.items()}
+        return {key: v if type(v) in _LEAVES else _plain(v) for key, v in value.items()}
     return value

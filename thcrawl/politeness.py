@@ -12,6 +12,7 @@ from typing import Any
 from protego import Protego
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import Response
 
@@ -21,15 +22,16 @@ logger = logging.getLogger(__name__)
 class RobotsCrawlDelayMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.enabled = crawler.settings.getbool("THCRAWL_HONOUR_CRAWL_DELAY")
         self.user_agent = crawler.settings.get("USER_AGENT") or "*"
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RobotsCrawlDelayMiddleware:
+        if not crawler.settings.getbool("THCRAWL_HONOUR_CRAWL_DELAY"):
+            raise NotConfigured("THCRAWL_HONOUR_CRAWL_DELAY is off")  # --fast: not in every response's path
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
-        if self.enabled and response.status == 200 and request.url.endswith("/robots.txt"):
+        if response.status == 200 and request.url.endswith("/robots.txt"):
             try:
                 delay = Protego.parse(response.text).crawl_delay(self.user_agent)
             except (AttributeError, ValueError, UnicodeDecodeError):

@@ -1,6 +1,6 @@
 """thcrawl's benchmark: ratios measured side by side in one run, against what users would pick instead.
 
-    python -m tests.benchmarks.bench            # the full run behind BENCHMARKS.md (about 30 minutes)
+    python -m tests.benchmarks.bench            # the full run behind BENCHMARKS.md (about 20 minutes)
     python -m tests.benchmarks.bench --quick    # tiny sizes: proves every part works (about a minute)
 
 Sections: extraction (thcrawl vs trafilatura vs newspaper4k, lxml parsing as the floor, body F1 on
@@ -353,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     results["extraction"] = bench_extraction(pages=20 if quick else 300, rounds=1 if quick else 3)
     results["dates"] = bench_dates(500 if quick else 10_000)
     results["crawls"] = bench_crawls(60 if quick else 5_000, None if args.no_scale else (120 if quick else 50_000),
-                                     rounds=1 if quick else 3)
+                                     rounds=1 if quick else 5)
     print(report(results))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, default=str), "utf-8")
