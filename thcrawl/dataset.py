@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from thcrawl.jsonl import dumps_line, loads_line, repair_tail
+from thcrawl.jsonl import dumps_line_bytes, loads_line, repair_tail
 from thcrawl.state import StateStore
 
 DATASET_DIR = "articles"
@@ -38,15 +38,15 @@ def month_file(root: Path, month: str) -> Path:
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
-    with path.open("r", encoding="utf-8") as handle:
+    with path.open("rb") as handle:  # orjson reads UTF-8 bytes: no text decoding on the way
         return [loads_line(line) for line in handle if line.strip()]
 
 
 def write_atomic(path: Path, rows: list[dict[str, Any]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
-        handle.writelines(dumps_line(row) for row in rows)
+    with tmp.open("wb") as handle:
+        handle.writelines(dumps_line_bytes(row) for row in rows)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
@@ -69,7 +69,7 @@ class MergeResult:
 
 
 def iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open("r", encoding="utf-8") as handle:
+    with path.open("rb") as handle:
         for line in handle:
             if line.strip():
                 yield loads_line(line)
@@ -90,7 +90,7 @@ def merge_journal(journal: Path, data_dir: Path, state: StateStore) -> MergeResu
     with tempfile.TemporaryDirectory(dir=root, prefix=".merge-") as spool_dir:
         spools: dict[str, Any] = {}
         try:
-            with journal.open("r", encoding="utf-8") as handle:
+            with journal.open("rb") as handle:
                 for line in handle:
                     if not line.strip():
                         continue
@@ -98,7 +98,7 @@ def merge_journal(journal: Path, data_dir: Path, state: StateStore) -> MergeResu
                     month = month_of(item)
                     month_by_id[item["id"]] = month  # a later line of the same article wins
                     if month not in spools:
-                        spools[month] = open(Path(spool_dir) / f"{month}.jsonl", "w", encoding="utf-8")  # noqa: SIM115
+                        spools[month] = open(Path(spool_dir) / f"{month}.jsonl", "wb")  # noqa: SIM115
                     spools[month].write(line)
         finally:
             for spool in spools.values():
