@@ -14,6 +14,7 @@ from thcrawl.dates import (
     FAILED,
     FALLBACK,
     FAST,
+    VN_TZ,
     normalize_date,
     normalize_item_dates,
     parse_with_dateparser,
@@ -112,3 +113,15 @@ def test_fast_path_agrees_with_dateparser_on_generated_strings():
 def test_day_and_month_without_year_take_the_reference_year():
     # Ambiguous by nature: resolved day first, in the year of the fetch.
     assert iso("05/03 10:00") == "2026-03-05T10:00:00+07:00"
+
+
+def test_absolute_text_parsed_again_gives_the_same_answer_whatever_the_reference():
+    first = normalize_date("20:04 , 21/02/2025", datetime(2025, 2, 22, tzinfo=VN_TZ))
+    again = normalize_date("20:04 , 21/02/2025", datetime(2026, 1, 1, tzinfo=VN_TZ))
+    assert first == again and first.iso == "2025-02-21T20:04:00+07:00"
+
+
+def test_relative_text_is_read_against_each_reference_anew():
+    one = normalize_date("2 giờ trước", datetime(2025, 2, 22, 12, 0, tzinfo=VN_TZ)).iso
+    other = normalize_date("2 giờ trước", datetime(2025, 3, 1, 12, 0, tzinfo=VN_TZ)).iso
+    assert (one, other) == ("2025-02-22T10:00:00+07:00", "2025-03-01T10:00:00+07:00")
