@@ -209,26 +209,21 @@ def parse_with_dateparser(text: str, reference: datetime | None = None) -> datet
     return value.astimezone(VN_TZ)
 
 
-# Texts in an absolute shape, already parsed: the same "xem thêm" entries and their times repeat under
-# article after article. Bounded; cleared when full.
-_ABSOLUTE_SEEN: dict[str, ParsedDate] = {}
-_ABSOLUTE_SEEN_MAX = 20_000
+# Cached: the same "xem thêm" entries and their times repeat under article after article. A text in no
+# absolute shape raises _NotMine, which lru_cache does not keep.
+@lru_cache(maxsize=20_000)
+def _absolute_date(text: str) -> ParsedDate:
+    value = _fast_absolute(text)
+    return ParsedDate(value, FAST if value else FAILED)
 
 
 def normalize_date(raw: str | None, reference: datetime | None = None) -> ParsedDate:
     """Parse one date text. `reference` (the fetch time) anchors relative texts such as '2 giờ trước'."""
-    if raw in _ABSOLUTE_SEEN:
-        return _ABSOLUTE_SEEN[raw]
     text = _SPACES_RE.sub(" ", raw or "").strip()
     if not text or len(text) > 80:
         return ParsedDate(None, EMPTY if not text else FAILED)
     try:
-        value = _fast_absolute(text)
-        parsed = ParsedDate(value, FAST if value else FAILED)
-        if len(_ABSOLUTE_SEEN) >= _ABSOLUTE_SEEN_MAX:
-            _ABSOLUTE_SEEN.clear()
-        _ABSOLUTE_SEEN[raw] = parsed
-        return parsed
+        return _absolute_date(text)
     except _NotMine:
         pass
     try:

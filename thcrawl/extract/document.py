@@ -37,7 +37,10 @@ def decode(body: bytes, content_type: str | None = None) -> str:
     that a page claiming a Western single-byte charset but valid as multi-byte UTF-8 is read as UTF-8:
     Vietnamese text cannot be written in those charsets, so the claim is wrong."""
     _check_html(body)
-    encoding = _encoding(body, content_type)
+    return _text(body, content_type, _encoding(body, content_type))
+
+
+def _text(body: bytes, content_type: str | None, encoding: str | None) -> str:
     if encoding == "utf-8":
         return body.decode("utf-8", "replace")
     return html_to_unicode(content_type, body)[1]
@@ -78,14 +81,15 @@ def load(body: bytes, content_type: str | None = None) -> Selector:
     """Parse the page. A UTF-8 page without a BOM (nearly every page of the site) goes to lxml as bytes,
     which spares a decode-and-re-encode round trip; any other page takes the text path."""
     _check_html(body)
-    if _encoding(body, content_type) == "utf-8":
+    encoding = _encoding(body, content_type)
+    if encoding == "utf-8":
         try:
             root = etree.fromstring(body, _parser("utf-8"))
         except (LookupError, ValueError, etree.ParserError):
             root = None
         if root is not None:
             return Selector(root=root, type="html")
-    return Selector(text=decode(body, content_type), type="html")
+    return Selector(text=_text(body, content_type, encoding), type="html")
 
 
 def detect_kind(selector: Selector) -> PageKind:

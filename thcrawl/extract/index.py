@@ -12,6 +12,7 @@ find nothing.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -24,18 +25,10 @@ INDEXED_CLASSES = frozenset({
     "detail-tag-list", "afcbc-body", "kbwscwlrl", "PhotoCMS_Caption", "VideoCMS_Caption",
     "box-stream-item", "box-category-item",
 })
-# class attribute -> its indexed tokens. A template repeats a few dozen class attributes on every page.
-_TOKENS_OF: dict[str, tuple[str, ...]] = {}
-_TOKENS_OF_MAX = 10_000
-
-
+@lru_cache(maxsize=10_000)  # a template repeats a few dozen class attributes on every page
 def _indexed_tokens(value: str) -> tuple[str, ...]:
-    tokens = _TOKENS_OF.get(value)
-    if tokens is None:
-        if len(_TOKENS_OF) >= _TOKENS_OF_MAX:
-            _TOKENS_OF.clear()
-        tokens = _TOKENS_OF[value] = tuple(t for t in dict.fromkeys(value.split()) if t in INDEXED_CLASSES)
-    return tokens
+    """The indexed tokens of a class attribute, each once."""
+    return tuple(token for token in dict.fromkeys(value.split()) if token in INDEXED_CLASSES)
 
 
 class PageIndex:
