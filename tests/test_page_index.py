@@ -3,7 +3,7 @@
 import pytest
 from lxml import etree
 
-from thcrawl.extract.index import PageIndex, string_value
+from thcrawl.extract.index import PageIndex, following_with_tag, inside, string_value
 
 PAGE = """<html lang="vi"><head><meta property="og:title" content="T"><link rel="canonical" href="/a-1.htm"></head>
 <body>
@@ -38,8 +38,13 @@ def test_types_are_filed_case_blind(index):
     assert index.with_type("videostream")[0].get("class") == "inner"
 
 
-def test_meta_link_and_p_tags_are_filed(index):
-    assert [len(index.with_tag(t)) for t in ("meta", "link", "p")] == [1, 1, 3]
+def test_entry_parts_are_those_inside_the_entry(index):
+    entry = index.with_class("box-stream-item")[1]
+    assert {part: e.text for part, e in index.entry_parts(entry).items()} == {"link": "After"}
+
+
+def test_meta_and_link_tags_are_filed(index):
+    assert [len(index.with_tag(t)) for t in ("meta", "link", "script")] == [1, 1, 0]
 
 
 def test_first_is_the_earliest_in_the_document(index):
@@ -49,7 +54,12 @@ def test_first_is_the_earliest_in_the_document(index):
 
 def test_following_excludes_the_anchor_descendants(index):
     content = index.with_role("content")[0]
-    assert [string_value(p) for p in index.following(content, index.with_tag("p"))] == ["Nguồn: x"]
+    assert [e.get("id") for e in index.following(content, index.with_class("box-stream-item"))] == ["after"]
+
+
+def test_following_with_tag_is_the_following_axis(index):
+    content = index.with_role("content")[0]
+    assert [string_value(p) for p in following_with_tag(content, "p")] == ["Nguồn: x"]
 
 
 def test_following_keeps_document_order(index):
@@ -60,19 +70,33 @@ def test_following_keeps_document_order(index):
 
 def test_inside_keeps_only_descendants(index):
     content = index.with_role("content")[0]
-    assert [string_value(p) for p in index.inside(content, index.with_tag("p"))] == ["One bold line", "Inside"]
+    assert [string_value(p) for p in inside(content, index.root.iter("p"))] == ["One bold line", "Inside"]
 
 
 def test_the_last_element_ends_at_the_end_of_the_page(index):
     last = index.with_class("box-category-item")[0]
-    assert index.following(last, index.with_tag("p")) == []
+    assert list(following_with_tag(last, "p")) == [] and index.following(last, index.with_role("content")) == []
 
 
 def test_string_value_skips_comments_like_xpath(index):
-    paragraph = index.with_tag("p")[0]
+    paragraph = next(index.root.iter("p"))
     assert string_value(paragraph) == paragraph.xpath("string()") == "One bold line"
 
 
 def test_asking_for_a_class_that_is_not_indexed_is_an_error(index):
     with pytest.raises(ValueError, match="not indexed"):
         index.with_class("detail-content")
+
+
+def test_asking_for_a_tag_that_is_not_indexed_is_an_error(index):
+    with pytest.raises(ValueError, match="not indexed"):
+        index.with_tag("p")
+
+
+def test_an_entry_ends_at_its_last_node_when_no_filed_element_follows_it():
+    # The <p> after the entry is not filed, so its end is counted; the comment inside counts as a node.
+    page = (b'<html><body><div class="box-stream-item"><h3><a class="box-stream-link-title">A</a></h3><!-- c -->'
+            b'</div><p><span class="box-stream-time">later</span></p></body></html>')
+    index = PageIndex(etree.fromstring(page, etree.HTMLParser()))
+    entry = index.with_class("box-stream-item")[0]
+    assert {part: e.text for part, e in index.entry_parts(entry).items()} == {"link": "A"}

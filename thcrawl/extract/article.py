@@ -17,7 +17,7 @@ from parsel import Selector
 from thcrawl.dates import to_iso
 from thcrawl.extract import body as body_text
 from thcrawl.extract.document import load
-from thcrawl.extract.index import PageIndex, string_value
+from thcrawl.extract.index import PageIndex, following_with_tag, inside, string_value
 from thcrawl.extract.lazy import cached
 from thcrawl.extract.metadata import Metadata
 from thcrawl.extract.stream import image_url, parse_entries
@@ -69,6 +69,7 @@ _HEADINGS_IN = etree.XPath(
     ".//*[self::h2 or self::h3 or self::h4 or (contains(@class, 'title') and not(contains(@class, 'link-title')))]"
     "[not(ancestor::*[contains(@class, 'box-stream-item') or contains(@class, 'box-category-item')])]")
 _LIST_CONTAINER_DEPTH = 3
+_VIDEO_TYPES = ("videostream", "video")  # the CMS's video boxes, by their type attribute (any case)
 # Embedded boxes whose images are not the article's photos.
 _FOREIGN_IMAGE_BOXES = ("RelatedNewsBox", "VideoStream")
 
@@ -79,6 +80,12 @@ def _text(element: Any) -> str:
 
 def _first(found: list[Any]) -> Any:
     return found[0] if found else None
+
+
+def _distinct(elements: Any) -> list[Any]:
+    """Elements gathered container by container, in document order, each once: the containers come in
+    document order, and a nested one's elements were met inside its ancestor first."""
+    return list(dict.fromkeys(elements))
 
 
 def _photo_box(img: Any, content: Any) -> tuple[Any, bool]:
@@ -204,8 +211,7 @@ class ArticlePage:
         if crumbs:
             self.extraction["category"] = JSONLD
             return clean_unescaped(crumbs[-1]["name"]), absolute(crumbs[-1].get("url"), self.url)
-        crumbs = self.index.in_order(a for div in self.index.with_class("detail-breadcrumb", "div")
-                                     for a in div.iter("a"))
+        crumbs = _distinct(a for div in self.index.with_class("detail-breadcrumb", "div") for a in div.iter("a"))
         links = [a for a in crumbs if a.get("data-role") == "cate-name"] or crumbs
         if links:
             self.extraction["category"] = CMS
@@ -283,7 +289,7 @@ class ArticlePage:
         # Some templates print the source line just after the content block, outside it.
         if self._content is None:
             return None
-        for paragraph in self.index.following(self._content, self.index.with_tag("p")):
+        for paragraph in following_with_tag(self._content, "p"):
             if "Nguồn" not in string_value(paragraph):
                 continue
             text = _text(paragraph)
@@ -306,7 +312,7 @@ class ArticlePage:
             box, foreign = _photo_box(img, self._content)
             if foreign:
                 continue
-            caption = _text(_first(self.index.inside(box, self.index.with_class("PhotoCMS_Caption")))) if box is not None else ""
+            caption = _text(_first(inside(box, self.index.with_class("PhotoCMS_Caption")))) if box is not None else ""
             images.append(Image(url=url, alt=clean(img.get("alt")) or None, caption=caption or None))
         return images
 
@@ -315,17 +321,17 @@ class ArticlePage:
         if self._content is None:
             return []
         videos = []
-        for box in self.index.inside(self._content, self.index.with_type("VideoStream", "Video")):
+        for box in inside(self._content, self.index.with_type(*_VIDEO_TYPES)):
             url = box.get("data-vid") or box.get("data-src") or _first(_VIDEO_SRC(box))
             poster = box.get("data-thumb") or box.get("data-poster") or _first(_VIDEO_POSTER(box))
-            caption = _text(_first(self.index.inside(box, self.index.with_class("VideoCMS_Caption")))) or None
+            caption = _text(_first(inside(box, self.index.with_class("VideoCMS_Caption")))) or None
             videos.append(Video(url=absolute(url, self.url), poster=absolute(poster, self.url), caption=caption))
         return videos
 
     # -- lists ---------------------------------------------------------------------------------------
     @cached
     def tags(self) -> list[str]:
-        links = self.index.in_order(a for ul in self.index.with_class("detail-tag-list", "ul") for a in ul.iter("a"))
+        links = _distinct(a for ul in self.index.with_class("detail-tag-list", "ul") for a in ul.iter("a"))
         return list(dict.fromkeys(name for name in (_text(a) for a in links) if name))
 
     @cached
@@ -343,7 +349,7 @@ class ArticlePage:
 
     @cached
     def see_more(self) -> list[SeeMoreEntry]:
-        entries = parse_entries(self._see_more_nodes(), self.url, SeeMoreEntry, self.index.class_of)
+        entries = parse_entries(self._see_more_nodes(), self.url, SeeMoreEntry, self.index.entry_parts)
         return [entry for entry in entries if entry.id != self.id]
 
     def _see_more_nodes(self) -> list[Any]:

@@ -27,9 +27,13 @@ SKIP_ID_RE = re.compile(r"^(?:adm|ads|zone|banner)", re.I)
 def skipped(el: etree._Element) -> bool:
     if el.tag in SKIP_TAGS:
         return True
-    if (el.get("type") or "").lower() in SKIP_BOX_TYPES:
+    names = el.keys()  # most paragraphs have no attribute: one call instead of three lookups
+    if not names:
+        return False
+    if "type" in names and (el.get("type") or "").lower() in SKIP_BOX_TYPES:
         return True
-    return bool(SKIP_CLASS_RE.search(el.get("class") or "") or SKIP_ID_RE.match(el.get("id") or ""))
+    return bool(("class" in names and SKIP_CLASS_RE.search(el.get("class") or ""))
+                or ("id" in names and SKIP_ID_RE.match(el.get("id") or "")))
 
 
 def _has_block(el: etree._Element) -> bool:

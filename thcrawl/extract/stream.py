@@ -6,11 +6,12 @@ Entries are many per page, so this module works on lxml elements with precompile
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Callable
 from typing import Any
 
 from lxml import etree
 
+from thcrawl.extract.entry_parts import first_parts, markers
 from thcrawl.extract.index import string_value
 from thcrawl.items import ListingEntry, SeeMoreEntry
 from thcrawl.text import clean
@@ -44,30 +45,11 @@ def image_url(img: Any) -> str | None:
     return None
 
 
-# Parts of an entry, by a class name each part carries in both families (…-link-title, …-time, …).
-_PARTS = (("link-title", "link"), ("link-with-avatar", "avatar"), ("-time", "time"), ("-sapo", "sapo"),
-          ("-category", "category"))
-
-
-@lru_cache(maxsize=512)  # a template repeats the same few class attributes in every entry
-def _markers(classes: str) -> tuple[str, ...]:
-    """The parts a class attribute can mark, in _PARTS order."""
-    return tuple(part for marker, part in _PARTS if marker in classes) if "box-" in classes else ()
-
-
-def _parts(element: etree._Element, class_of: dict[etree._Element, str] | None = None) -> dict[str, etree._Element]:
-    """One walk over the entry instead of a query per part (entries are many per page). `class_of`, the
-    page index's class attributes, spares reading each attribute again."""
-    found: dict[str, etree._Element] = {}
-    for child in element.iterdescendants():
-        classes = class_of.get(child) if class_of is not None else child.get("class")
-        if not classes:
-            continue
-        for part in _markers(classes):
-            if part not in found:
-                found[part] = child
-                break
-    return found
+def _parts(element: etree._Element) -> dict[str, etree._Element]:
+    """One walk over the entry instead of a query per part (the page index files the parts of an
+    article's entries in its own walk; listing pages come here)."""
+    return first_parts((child, markers(classes)) for child in element.iterdescendants()
+                       if (classes := child.get("class")))
 
 
 def _part_text(parts: dict[str, etree._Element], name: str) -> str | None:
@@ -76,10 +58,12 @@ def _part_text(parts: dict[str, etree._Element], name: str) -> str | None:
 
 
 def parse_entry(node: Any, base_url: str, kind: type[SeeMoreEntry] = ListingEntry,
-                class_of: dict[etree._Element, str] | None = None) -> SeeMoreEntry | None:
-    """One entry as `kind`: a ListingEntry (with its category), or a SeeMoreEntry under an article."""
+                parts: dict[str, etree._Element] | None = None) -> SeeMoreEntry | None:
+    """One entry as `kind`: a ListingEntry (with its category), or a SeeMoreEntry under an article.
+    `parts`: the entry's parts when the caller has them already (see entry_parts.first_parts)."""
     element = _element(node)
-    parts = _parts(element, class_of)
+    if parts is None:
+        parts = _parts(element)
     link = parts.get("link")
     href = link.get("href") if link is not None else None
     if not href:
@@ -110,12 +94,13 @@ def parse_entry(node: Any, base_url: str, kind: type[SeeMoreEntry] = ListingEntr
 
 
 def parse_entries(nodes: list[Any], base_url: str, kind: type[SeeMoreEntry] = ListingEntry,
-                  class_of: dict[etree._Element, str] | None = None) -> list[Any]:
-    """Entries in document order, each article once (a thumbnail and a title link are one entry)."""
+                  parts_of: Callable[[etree._Element], dict[str, etree._Element]] | None = None) -> list[Any]:
+    """Entries in document order, each article once (a thumbnail and a title link are one entry).
+    `parts_of`: where the caller has each entry's parts (a page index), else each entry is walked."""
     seen: set[str] = set()
     entries = []
     for node in nodes:
-        entry = parse_entry(node, base_url, kind, class_of)
+        entry = parse_entry(node, base_url, kind, parts_of(_element(node)) if parts_of is not None else None)
         if entry is None:
             continue
         key = entry.id or entry.url
