@@ -1,6 +1,6 @@
 """thcrawl's benchmark: ratios measured side by side in one run, against what users would pick instead.
 
-    python -m tests.benchmarks.bench            # the full run behind BENCHMARKS.md (about 20 minutes)
+    python -m tests.benchmarks.bench            # the full run behind BENCHMARKS.md (about 15 minutes)
     python -m tests.benchmarks.bench --quick    # tiny sizes: proves every part works (about a minute)
 
 Sections: extraction (thcrawl vs trafilatura vs newspaper4k, lxml parsing as the floor, body F1 on
