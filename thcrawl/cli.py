@@ -130,7 +130,7 @@ def cmd_replica(args: argparse.Namespace) -> int:
 
     try:
         faults = FaultPlan.parse(args.faults, args.offsite_target)
-        site = ReplicaSite(articles=args.articles, seed=args.seed, grow_every=args.grow)
+        site = ReplicaSite(articles=args.articles, seed=args.seed, grow_every=args.grow, page_weight=args.page_weight)
         server = ReplicaServer(site, port=args.port, faults=faults)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
@@ -291,6 +291,9 @@ def build_parser() -> argparse.ArgumentParser:
     replica.add_argument("--articles", type=int, default=1000, help="articles, 10 to 200,000 (default: 1000)")
     replica.add_argument("--seed", type=int, default=1, help="content seed (default: 1)")
     replica.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    replica.add_argument("--page-weight", choices=("light", "real"), default="light",
+                         help="'real' wraps every page in ~45 KB of generated header, menu, scripts and footer, "
+                              "like a real page of the CMS family (default: light, ~19 KB article pages)")
     replica.add_argument("--grow", type=float, default=None, metavar="SECONDS",
                          help="publish one new article every SECONDS while serving")
     replica.add_argument("--faults", default=None, metavar="SPEC",

@@ -134,15 +134,22 @@ class GenArticle:
         return base.replace(CDN, CDN.rsplit("/", 1)[0] + "/zoom/270_169/" + CDN.rsplit("/", 1)[1], 1)
 
 
+# "light": ~19 KB article pages, the default; "real": the same content inside ~65 KB of page chrome.
+PAGE_WEIGHTS = ("light", "real")
+
+
 class ReplicaSite:
     """A generated site. `articles` exist from the start; with `grow_every` seconds, one more article
     is published every `grow_every` seconds of wall time (up to `grow_max`)."""
 
     def __init__(self, articles: int = 300, seed: int = 1, start: datetime = DEFAULT_START,
                  end: datetime = DEFAULT_END, grow_every: float | None = None, grow_max: int = 10_000,
-                 per_page: int = 20) -> None:
+                 per_page: int = 20, page_weight: str = "light") -> None:
         if not 10 <= articles <= 200_000:
             raise ValueError("articles must be between 10 and 200,000")
+        if page_weight not in PAGE_WEIGHTS:
+            raise ValueError(f"page_weight must be one of {', '.join(PAGE_WEIGHTS)}")
+        self.page_weight = page_weight  # "real": pages carry chrome of a real page's weight (replica/chrome.py)
         self.base_count = articles
         self.seed = seed
         self.start, self.end = start, end

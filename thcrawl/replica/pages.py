@@ -7,7 +7,7 @@ from email.utils import format_datetime
 from html import escape as e
 
 from thcrawl.dates import to_iso
-from thcrawl.replica import words
+from thcrawl.replica import chrome, words
 from thcrawl.replica.content import (
     GenArticle,
     ReplicaSite,
@@ -22,9 +22,13 @@ FEED_SIZE = 50
 ROBOTS_CRAWL_DELAY = 2
 
 
-def _page(title: str, head: str, body: str, lang: str = "vi") -> str:
+def _page(title: str, head: str, body: str, lang: str = "vi", site: ReplicaSite | None = None) -> str:
+    """A whole HTML page; with real-weight chrome when the site asks for it (see chrome.py)."""
     menu = "".join(f'<li><a href="/{slug}.htm" title="{e(name)}">{e(name)}</a></li>'
                    for slug, name, _ in words.CATEGORIES)
+    real = site is not None and site.page_weight == "real"
+    if real:
+        head = f"{head}\n{chrome.head(title)}"
     return f"""<!DOCTYPE html>
 <html lang="{lang}">
 <head>
@@ -33,6 +37,7 @@ def _page(title: str, head: str, body: str, lang: str = "vi") -> str:
 {head}
 </head>
 <body>
+{chrome.header() if real else ""}
 <div class="header">
 <p class="header-name">{e(SITE_NAME.upper())}</p>
 <p class="header-en">Thanh Hoa Radio and Television</p>
@@ -42,7 +47,7 @@ def _page(title: str, head: str, body: str, lang: str = "vi") -> str:
 <div class="main">
 {body}
 </div>
-<div class="footer"><p>{e(SITE_NAME)}</p></div>
+<div class="footer"><p>{e(SITE_NAME)}</p>{chrome.footer() if real else ""}</div>
 </body>
 </html>
 """
@@ -70,7 +75,7 @@ def stream_item(site: ReplicaSite, i: int, legacy_links: bool = False) -> str:
 def home(site: ReplicaSite) -> str:
     items = "".join(stream_item(site, i) for i in site.latest(10))
     return _page(SITE_NAME, '<link rel="canonical" href="/" />',
-                 f'<div class="box-stream home-latest">{items}</div>')
+                 f'<div class="box-stream home-latest">{items}</div>', site=site)
 
 
 def category_page(site: ReplicaSite, slug: str, page: int) -> str | None:
@@ -98,7 +103,7 @@ def category_page(site: ReplicaSite, slug: str, page: int) -> str | None:
 <input type="hidden" id="hdZoneId" value="{category[2]}" />
 <input type="hidden" id="hdPageIndex" value="{page}" />
 <script>timeline.url = '/timelinelist/{{0}}/{{1}}.htm'; timeline.pageIndex = {page + 1};</script>"""
-    return _page(f"{category[1]} - {SITE_NAME}", f'<link rel="canonical" href="{canonical}" />', body)
+    return _page(f"{category[1]} - {SITE_NAME}", f'<link rel="canonical" href="{canonical}" />', body, site=site)
 
 
 def timeline_fragment(site: ReplicaSite, zone: str, page: int) -> str | None:
@@ -125,7 +130,7 @@ def tag_page(site: ReplicaSite, tag: str, page: int = 1, fragment: bool = False)
 <input type="hidden" name="hdCatUrl" id="hdCatUrl" value="{tag}" />
 <input type="hidden" name="hdPageIndex" id="hdPageIndex" value="{page}" />
 <script>timeline.url = '/timelinetags/{{0}}/{{1}}.htm'</script>"""
-    return _page(f"{name.upper()} - {SITE_NAME}", f'<link rel="canonical" href="/{tag}.html" />', body)
+    return _page(f"{name.upper()} - {SITE_NAME}", f'<link rel="canonical" href="/{tag}.html" />', body, site=site)
 
 
 def _jsonld(art: GenArticle, base: str) -> str:
@@ -207,7 +212,7 @@ def article_page(site: ReplicaSite, i: int, base: str) -> str:
 <div class="detail-comment"><h3>Ý kiến bạn đọc</h3><a href="javascript:;">Xem thêm bình luận</a></div>
 <div class="box-see-more"><h3 class="box-title">Xem thêm</h3><div class="box-stream">{see_more}</div></div>
 </div>"""
-    return _page(art.title, head, body)
+    return _page(art.title, head, body, site=site)
 
 
 def live_tv_page() -> str:
