@@ -25,6 +25,8 @@ def test_quick_benchmark_runs_every_section(tmp_path):
     assert figures["dates"]["different_results"] == 0  # the two date paths agree
     assert figures["extraction"]["thcrawl"]["body_f1"] == 1.0
     assert figures["extraction"]["thcrawl / lxml parse, the two alone"] > 0
+    assert figures["extraction"]["real_weight"]["body_f1"]["thcrawl"] == 1.0  # heavy chrome changes nothing
+    assert figures["crawls"]["real_weight"]["thcrawl"]["articles"] == 60
     assert figures["crawls"]["incremental"]["rerun"]["articles"] == 0
 
 

@@ -4,9 +4,9 @@
     python -m tests.benchmarks.bench --quick    # tiny sizes: proves every part works (about a minute)
 
 Sections: extraction (thcrawl vs trafilatura vs newspaper4k, lxml parsing as the floor, body F1 on
-4-gram shingles against the replica's truth), dates (the normaliser vs dateparser.parse on site
+4-gram shingles against the replica's truth; again on replica pages of a real page's weight), dates (the normaliser vs dateparser.parse on site
 formats, results compared one by one), end to end (a crawl of the replica vs a plain Scrapy spider that
-only follows the same links), incremental (a no-change rerun vs the full crawl), scale (peak RSS at two
+only follows the same links, on light and on real-weight pages), incremental (a no-change rerun vs the full crawl), scale (peak RSS at two
 archive sizes). Absolute times on a shared 2-core machine mean little; the ratios are the result.
 """
 
@@ -100,9 +100,9 @@ def run_measured(command: list[str], **kwargs: Any) -> tuple[float, int, subproc
 class Replica:
     """The replica in its own process, so that its CPU is not the crawler's."""
 
-    def __init__(self, articles: int) -> None:
-        self.process = subprocess.Popen([sys.executable, "-m", "thcrawl.cli", "replica", "--articles", str(articles)],
-                                        stdout=subprocess.PIPE, text=True, cwd=REPO)
+    def __init__(self, articles: int, page_weight: str = "light") -> None:
+        self.process = subprocess.Popen([sys.executable, "-m", "thcrawl.cli", "replica", "--articles", str(articles),
+                                         "--page-weight", page_weight], stdout=subprocess.PIPE, text=True, cwd=REPO)
         self.url = self.process.stdout.readline().strip()
 
     def close(self) -> None:
@@ -111,18 +111,23 @@ class Replica:
 
 
 # -- 1. extraction -------------------------------------------------------------------------------------
-def bench_extraction(pages: int, rounds: int) -> dict[str, Any]:
+def replica_articles(pages: int, page_weight: str = "light") -> list[tuple[bytes, str, str]]:
+    """(page bytes, URL, the generator's body text) of the first `pages` articles of the benchmark's replica."""
+    from thcrawl.replica import pages as render
+    from thcrawl.replica.content import ReplicaSite
+
+    site = ReplicaSite(articles=max(pages, 300), seed=101, page_weight=page_weight)
+    base = "https://truyenhinhthanhhoa.vn"
+    return [(render.article_page(site, i, base).encode("utf-8"), base + site.article(i).path,
+             site.truth(i, base)["body"]) for i in range(pages)]
+
+
+def extraction_tools() -> dict[str, Callable[[bytes, str], str]]:
+    """The floor, thcrawl and trafilatura, each a function of (page bytes, URL) returning the body text."""
     import lxml.html
     import trafilatura
 
     from thcrawl.extract import ArticlePage
-    from thcrawl.replica import pages as render
-    from thcrawl.replica.content import ReplicaSite
-
-    site = ReplicaSite(articles=max(pages, 300), seed=101)
-    base = "https://truyenhinhthanhhoa.vn"
-    docs = [(render.article_page(site, i, base).encode("utf-8"), base + site.article(i).path,
-             site.truth(i, base)["body"]) for i in range(pages)]
 
     def thcrawl_body(body: bytes, url: str) -> str:
         return ArticlePage(body, url).to_item().body  # the whole item, every field, not the body alone
@@ -130,11 +135,14 @@ def bench_extraction(pages: int, rounds: int) -> dict[str, Any]:
     def trafilatura_body(body: bytes, url: str) -> str:
         return trafilatura.extract(body.decode("utf-8"), include_comments=False, include_tables=False) or ""
 
-    tools: dict[str, Callable[[bytes, str], str]] = {
-        "lxml parse (floor)": lambda body, url: lxml.html.fromstring(body) is not None and "",
-        "thcrawl": thcrawl_body,
-        "trafilatura": trafilatura_body,
-    }
+    return {"lxml parse (floor)": lambda body, url: lxml.html.fromstring(body) is not None and "",
+            "thcrawl": thcrawl_body, "trafilatura": trafilatura_body}
+
+
+def bench_extraction(pages: int, rounds: int) -> dict[str, Any]:
+    docs = replica_articles(pages)
+    tools = extraction_tools()
+    thcrawl_body = tools["thcrawl"]
     newspaper_pages = docs[: max(10, pages // 10)]
     try:
         with warnings.catch_warnings():
@@ -172,7 +180,24 @@ def bench_extraction(pages: int, rounds: int) -> dict[str, Any]:
                                                            name, "thcrawl")
                          for name in tools if name != "thcrawl"}
     results["real_captures"] = bench_real_captures(rounds)
+    results["real_weight"] = bench_real_weight(max(10, pages // 3), rounds)
     return results
+
+
+def bench_real_weight(pages: int, rounds: int) -> dict[str, Any]:
+    """The same tools on replica pages of a real page's weight (`page_weight="real"`, ~63 KB): the same
+    articles inside the header, menus, scripts and footer real pages carry."""
+    docs = replica_articles(pages, "real")
+    tools = extraction_tools()
+    sample = [(body, url) for body, url, _ in docs]
+    totals = interleaved(tools, sample, rounds)
+    pair = interleaved({name: tools[name] for name in ("lxml parse (floor)", "thcrawl")}, sample, rounds)
+    return {"pages": pages, "kb_per_page": sum(len(b) for b, _ in sample) / len(sample) / 1024,
+            "thcrawl / lxml parse": median_ratio(totals, "thcrawl", "lxml parse (floor)"),
+            "thcrawl / lxml parse, the two alone": median_ratio(pair, "thcrawl", "lxml parse (floor)"),
+            "trafilatura / thcrawl": median_ratio(totals, "trafilatura", "thcrawl"),
+            "body_f1": {name: sum(f1(truth, tools[name](b, u)) for b, u, truth in docs) / len(docs)
+                        for name in ("thcrawl", "trafilatura")}}
 
 
 def bench_real_captures(rounds: int) -> dict[str, Any] | None:
@@ -256,7 +281,21 @@ def engine_settings() -> dict[str, Any]:
             "DOWNLOAD_DELAY": 0, "CONCURRENT_ITEMS": settings.CONCURRENT_ITEMS}
 
 
-def bench_crawls(small: int, large: int | None, rounds: int) -> dict[str, Any]:
+def paired_crawls(replica: Replica, tmp: Path, engine: dict[str, Any], rounds: int, label: str) -> dict[str, Any]:
+    """Rounds of (ceiling, thcrawl) one after the other on one replica: each one's best round and the median of
+    the rounds' ratios."""
+    pairs = []
+    for number in range(rounds):
+        data = tmp / f"{label}-{number}"
+        pairs.append((link_follower(replica.url, tmp, engine), crawl(replica.url, data)))
+    return {"ceiling_rounds": [ceiling for ceiling, _ in pairs], "thcrawl_rounds": [ours for _, ours in pairs],
+            "ceiling": max((ceiling for ceiling, _ in pairs), key=lambda r: r["pages_per_second"]),
+            "thcrawl": max((ours for _, ours in pairs), key=lambda r: r["pages_per_second"]),
+            "end_to_end_ratio": statistics.median(ours["pages_per_second"] / ceiling["pages_per_second"]
+                                                  for ceiling, ours in pairs)}
+
+
+def bench_crawls(small: int, large: int | None, rounds: int, heavy_rounds: int) -> dict[str, Any]:
     """Rounds of (ceiling, thcrawl) one after the other on the same replica; the ratio is the median of
     the rounds' ratios. The ceiling runs with thcrawl's engine settings; the same spider with Scrapy's
     default CONCURRENT_ITEMS (100) is shown once beside it."""
@@ -265,16 +304,7 @@ def bench_crawls(small: int, large: int | None, rounds: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         replica = Replica(small)
         try:
-            pairs = []
-            for number in range(rounds):
-                data = Path(tmp) / f"data-{number}"
-                pairs.append((link_follower(replica.url, Path(tmp), engine), crawl(replica.url, data)))
-            results["ceiling_rounds"] = [ceiling for ceiling, _ in pairs]
-            results["thcrawl_rounds"] = [ours for _, ours in pairs]
-            results["ceiling"] = max(results["ceiling_rounds"], key=lambda r: r["pages_per_second"])
-            results["thcrawl"] = max(results["thcrawl_rounds"], key=lambda r: r["pages_per_second"])
-            results["end_to_end_ratio"] = statistics.median(ours["pages_per_second"] / ceiling["pages_per_second"]
-                                                            for ceiling, ours in pairs)
+            results.update(paired_crawls(replica, Path(tmp), engine, rounds, "data"))
             defaults = {key: value for key, value in engine.items() if key != "CONCURRENT_ITEMS"}
             results["ceiling_scrapy_default_items"] = link_follower(replica.url, Path(tmp), defaults)
             last = Path(tmp) / f"data-{rounds - 1}"
@@ -282,6 +312,12 @@ def bench_crawls(small: int, large: int | None, rounds: int) -> dict[str, Any]:
             full = results["thcrawl_rounds"][-1]
             results["incremental"] = {"rerun": rerun, "request_ratio": rerun["requests"] / full["requests"],
                                       "time_ratio": rerun["seconds"] / full["seconds"]}
+        finally:
+            replica.close()
+        # The same, on pages of a real page's weight: thcrawl parses every article page, the ceiling does not.
+        replica = Replica(small, page_weight="real")
+        try:
+            results["real_weight"] = paired_crawls(replica, Path(tmp), engine, heavy_rounds, "real-weight")
         finally:
             replica.close()
         if large:
@@ -319,6 +355,12 @@ def report(results: dict[str, Any]) -> str:
     lines.append(f"thcrawl / lxml parse on the {real['pages']} real captured article pages of the sister site "
                  f"({real['kb_per_page']:.0f} KB a page): {real['thcrawl / lxml parse']:.2f}x" if real else
                  "real captures: ../shared/realpages not found, skipped")
+    heavy = ext["real_weight"]
+    lines.append(f"on {heavy['pages']} replica pages of real weight ({heavy['kb_per_page']:.0f} KB a page): thcrawl / "
+                 f"lxml parse {heavy['thcrawl / lxml parse']:.2f}x in the loop, "
+                 f"{heavy['thcrawl / lxml parse, the two alone']:.2f}x alone; trafilatura "
+                 f"{heavy['trafilatura / thcrawl']:.2f}x thcrawl's time; body F1 thcrawl "
+                 f"{heavy['body_f1']['thcrawl']:.4f}, trafilatura {heavy['body_f1']['trafilatura']:.4f}")
     dates = results["dates"]
     lines += ["", f"2. dates ({dates['strings']} strings in the site's formats)",
               f"thcrawl {dates['thcrawl_us_per_string']:.1f} µs/string, dateparser.parse "
@@ -327,7 +369,7 @@ def report(results: dict[str, Any]) -> str:
               f"({dates['dateparser_parsed']} of {dates['strings']})"]
     crawls = results.get("crawls")
     if crawls:
-        ours, ceiling = crawls["thcrawl"], crawls["ceiling"]
+        ours, ceiling, heavy_crawl = crawls["thcrawl"], crawls["ceiling"], crawls["real_weight"]
         full = crawls["thcrawl_rounds"][-1]  # the crawl whose data the rerun started from
         lines += ["", f"3. end to end ({crawls['sizes']['small']} replica articles, politeness off)",
                   f"thcrawl {ours['pages_per_second']:.1f} pages/s (peak RSS {ours['peak_rss_mb']} MB), "
@@ -338,6 +380,11 @@ def report(results: dict[str, Any]) -> str:
                               for c, o in zip(crawls["ceiling_rounds"], crawls["thcrawl_rounds"], strict=True))
                   + f"); the same spider with Scrapy's default CONCURRENT_ITEMS ran at "
                   f"{crawls['ceiling_scrapy_default_items']['pages_per_second']:.1f} pages/s",
+                  f"on replica pages of real weight: thcrawl {heavy_crawl['thcrawl']['pages_per_second']:.1f} pages/s, "
+                  f"the ceiling {heavy_crawl['ceiling']['pages_per_second']:.1f}; median ratio "
+                  f"{heavy_crawl['end_to_end_ratio']:.2f} (rounds: "
+                  + ", ".join(f"{o['pages_per_second'] / c['pages_per_second']:.2f}" for c, o in
+                              zip(heavy_crawl["ceiling_rounds"], heavy_crawl["thcrawl_rounds"], strict=True)) + ")",
                   "", "4. incremental",
                   f"no-change rerun: {crawls['incremental']['rerun']['requests']} requests vs {full['requests']} "
                   f"({100 * crawls['incremental']['request_ratio']:.2f} %), {crawls['incremental']['rerun']['seconds']:.1f} s "
@@ -363,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
     results["extraction"] = bench_extraction(pages=20 if quick else 300, rounds=1 if quick else 3)
     results["dates"] = bench_dates(500 if quick else 10_000)
     results["crawls"] = bench_crawls(60 if quick else 5_000, None if args.no_scale else (120 if quick else 50_000),
-                                     rounds=1 if quick else 5)
+                                     rounds=1 if quick else 5, heavy_rounds=1 if quick else 3)
     print(report(results))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, default=str), "utf-8")
