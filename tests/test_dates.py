@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -18,6 +18,7 @@ from thcrawl.dates import (
     normalize_date,
     normalize_item_dates,
     parse_with_dateparser,
+    to_iso,
 )
 
 
@@ -125,3 +126,13 @@ def test_relative_text_is_read_against_each_reference_anew():
     one = normalize_date("2 giờ trước", datetime(2025, 2, 22, 12, 0, tzinfo=VN_TZ)).iso
     other = normalize_date("2 giờ trước", datetime(2025, 3, 1, 12, 0, tzinfo=VN_TZ)).iso
     assert (one, other) == ("2025-02-22T10:00:00+07:00", "2025-03-01T10:00:00+07:00")
+
+
+def test_iso_form_of_a_fast_path_date_is_its_own_isoformat():
+    assert to_iso(datetime(2024, 3, 1, 11, 6, tzinfo=VN_TZ)) == "2024-03-01T11:06:00+07:00"
+
+
+def test_iso_form_converts_to_vietnam_time_and_drops_microseconds():
+    utc = datetime(2024, 3, 1, 4, 6, 30, 999_999, tzinfo=UTC)
+    same_offset = datetime(2024, 3, 1, 11, 6, 30, 5, tzinfo=timezone(timedelta(hours=7)))  # not the VN_TZ object
+    assert to_iso(utc) == to_iso(same_offset) == "2024-03-01T11:06:30+07:00"
