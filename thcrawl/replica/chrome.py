@@ -13,6 +13,7 @@ twin does; a test holds the items equal.
 
 from __future__ import annotations
 
+from functools import cache, lru_cache
 from html import escape as e
 
 from thcrawl.replica import words
@@ -44,12 +45,14 @@ def _icon(n: int) -> str:
             f'<path d="M12 2 {points} Z" stroke="currentColor" stroke-width="1.5"></path></svg>')
 
 
+@cache  # the same few scripts on every page the replica serves
 def _script(n: int, size: int) -> str:
     """An inline script of about `size` bytes: a configuration object, as ad and analytics loaders write."""
-    entries, k = [], 0
-    while sum(len(x) for x in entries) < size:
+    entries, k, length = [], 0, 0
+    while length < size:
         entries.append(f'"slot_{n}_{k}":{{"id":"zone-{n * 100 + k}","sizes":[[300,250],[728,90]],'
                        f'"refresh":{30 + k % 60},"lazy":{"true" if k % 2 else "false"}}}')
+        length += len(entries[-1])
         k += 1
     return f"<script>window.__replicaConfig{n} = {{{','.join(entries)}}};</script>"
 
@@ -65,6 +68,7 @@ def head(title: str) -> str:
     return f"{metas}\n{links}\n{scripts}\n{external}"
 
 
+@lru_cache(maxsize=1)
 def header() -> str:
     """A top bar, a search form with hidden inputs, and a menu of sub-menus (tag-page links, not categories)."""
     groups = []
@@ -81,6 +85,7 @@ def header() -> str:
             f'<div class="header-mega"><ul class="mega-menu">{"".join(groups)}</ul></div>')
 
 
+@lru_cache(maxsize=1)
 def footer() -> str:
     columns = []
     for slug, name, _ in words.CATEGORIES:
