@@ -36,10 +36,7 @@ def month_file(root: Path, month: str) -> Path:
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    if not path.exists():
-        return []
-    with path.open("rb") as handle:  # orjson reads UTF-8 bytes: no text decoding on the way
-        return [loads_line(line) for line in handle if line.strip()]
+    return list(iter_jsonl(path)) if path.exists() else []
 
 
 def write_atomic(path: Path, rows: list[dict[str, Any]]) -> None:
@@ -69,7 +66,7 @@ class MergeResult:
 
 
 def iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open("rb") as handle:
+    with path.open("rb") as handle:  # orjson reads UTF-8 bytes: no text decoding on the way
         for line in handle:
             if line.strip():
                 yield loads_line(line)

@@ -21,10 +21,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from thcrawl import SITE_URL, __version__
-from thcrawl.dataset import iter_dataset
+from thcrawl.dataset import iter_dataset, iter_jsonl
 from thcrawl.dates import VN_TZ, to_iso
 from thcrawl.formats import ARROW_SCHEMA, FIELDS, to_arrow_row, to_csv_row
-from thcrawl.jsonl import dumps_line_bytes, loads_line
+from thcrawl.jsonl import dumps_line_bytes
 from thcrawl.runstate import STATE_FILE
 from thcrawl.state import StateStore
 from thcrawl.validation import article_schema
@@ -69,13 +69,11 @@ def rows_by_month(options: ExportOptions) -> Iterator[tuple[str, Iterator[dict[s
     low, high = to_iso(options.since), to_iso(options.until)
 
     def month_rows(path: Path) -> Iterator[dict[str, Any]]:
-        with path.open("r", encoding="utf-8") as handle:
-            for line in handle:
-                row = loads_line(line)
-                when = row.get("published_at")
-                if (low and (not when or when < low)) or (high and (not when or when > high)):
-                    continue
-                yield row
+        for row in iter_jsonl(path):
+            when = row.get("published_at")
+            if (low and (not when or when < low)) or (high and (not when or when > high)):
+                continue
+            yield row
 
     for path in iter_dataset(options.data_dir):
         month = path.stem if path.parent.name == "articles" else f"{path.parent.name}-{path.stem}"

@@ -204,17 +204,12 @@ def bench_real_captures(rounds: int) -> dict[str, Any] | None:
     """thcrawl against lxml parsing on the real article pages captured from a sister site of the same CMS
     (../shared/realpages, read where it exists; never copied into the repository). They are heavier than
     the replica's pages, as real pages are: header menus, scripts, footers."""
-    import lxml.html
-
-    from thcrawl.extract import ArticlePage
-
     folder = REPO.parent / "shared" / "realpages"
     files = sorted(p for p in folder.glob("*/*.html") if re.search(r"-\d{9,}\.htm\.html$", p.name))
     if not files:
         return None
     sample = [(p.read_bytes(), f"https://{p.parent.name}/{p.name.removesuffix('.html')}") for p in files]
-    tools = {"lxml parse (floor)": lambda body, url: lxml.html.fromstring(body),
-             "thcrawl": lambda body, url: ArticlePage(body, url).to_item()}
+    tools = {name: tool for name, tool in extraction_tools().items() if name != "trafilatura"}
     totals = interleaved(tools, sample, max(rounds, 1) * 10)
     return {"pages": len(sample), "kb_per_page": sum(len(b) for b, _ in sample) / len(sample) / 1024,
             "thcrawl / lxml parse": median_ratio(totals, "thcrawl", "lxml parse (floor)")}

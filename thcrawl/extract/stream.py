@@ -100,7 +100,8 @@ def parse_entries(nodes: list[Any], base_url: str, kind: type[SeeMoreEntry] = Li
     seen: set[str] = set()
     entries = []
     for node in nodes:
-        entry = parse_entry(node, base_url, kind, parts_of(_element(node)) if parts_of is not None else None)
+        element = _element(node)
+        entry = parse_entry(element, base_url, kind, parts_of(element) if parts_of is not None else None)
         if entry is None:
             continue
         key = entry.id or entry.url
