@@ -188,7 +188,7 @@ class TtvSpider(scrapy.Spider):
     @staticmethod
     def _next_page(listing: ListingPage, page: int, timeline: str | None) -> str | None:
         """A /trang-N.htm link of the page itself first, else the category's timeline fragments."""
-        for href in listing.sel.xpath("//a/@href").getall():
+        for href in listing.hrefs:
             if href.endswith(f"/trang-{page + 1}.htm"):
                 return absolute(href, listing.url)
         if timeline:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from selectolax.lexbor import LexborHTMLParser
+
 from thcrawl.dates import VN_TZ, normalize_date, normalize_item_dates, to_iso
 from thcrawl.extract import ArticlePage, ListingPage, PageKind, detect_kind
 from thcrawl.extract.document import load
@@ -22,27 +24,32 @@ class ParsedPage:
     items: list[dict[str, Any]]
 
 
+def _attribute(tree: LexborHTMLParser, css: str, name: str) -> str | None:
+    element = tree.css_first(css)
+    return element.attributes.get(name) if element is not None else None
+
+
 def parse_page(body: bytes, url: str, content_type: str | None = None,
                fetched_at: datetime | None = None) -> ParsedPage:
     """Extract the items of one page with dates normalised against `fetched_at` (default: now)."""
     fetched_at = fetched_at or datetime.now(VN_TZ)
-    selector = load(body, content_type)
-    kind = detect_kind(selector)
+    tree = load(body, content_type)
+    kind = detect_kind(tree)
     if not url.startswith(("http://", "https://")):
         # A saved file: its own canonical URL is the right base for the links it holds.
-        canonical = selector.xpath("//link[@rel='canonical']/@href").get() or selector.xpath(
-            "//meta[@property='og:url']/@content").get()
+        canonical = _attribute(tree, "link[rel=canonical]", "href") or _attribute(tree, "meta[property='og:url']",
+                                                                                     "content")
         if canonical and canonical.strip().startswith(("http://", "https://")):
             url = canonical.strip()
     if kind is PageKind.ARTICLE:
-        page = ArticlePage(body, url, selector=selector)
+        page = ArticlePage(body, url, tree=tree)
         if not page.is_article():
             raise NotAnArticleError("the page has no article title or body")
         item = as_dict(page.to_item(crawled_at=to_iso(fetched_at)))
         normalize_item_dates(item, fetched_at)
         return ParsedPage(kind, [item])
     if kind is PageKind.LISTING:
-        listing = ListingPage(body, url, selector=selector)
+        listing = ListingPage(body, url, tree=tree)
         items = []
         for entry in listing.entries:
             row = as_dict(entry)

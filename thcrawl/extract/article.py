@@ -11,13 +11,20 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from lxml import etree
-from parsel import Selector
+from selectolax.lexbor import LexborHTMLParser
 
 from thcrawl.dates import to_iso
 from thcrawl.extract import body as body_text
 from thcrawl.extract.document import load
-from thcrawl.extract.index import PageIndex, following_with_tag, inside, string_value
+from thcrawl.extract.index import (
+    Element,
+    PageIndex,
+    ancestors,
+    following_with_tag,
+    inside,
+    string_value,
+    with_tag,
+)
 from thcrawl.extract.lazy import cached
 from thcrawl.extract.metadata import Metadata
 from thcrawl.extract.stream import image_url, parse_entries
@@ -60,18 +67,42 @@ def looks_like_author_line(text: str) -> bool:
     return True
 
 
-# Whole-page lookups go through the PageIndex (one walk); the few queries below run on small subtrees,
-# compiled once because parsel's per-call wrappers cost more than the queries.
-_VIDEO_SRC = etree.XPath(".//video/@src | .//source/@src | .//iframe/@src")
-_VIDEO_POSTER = etree.XPath(".//video/@poster | .//img/@src")
-# Headings inside a list's container that may name it: h2-h4 or *title* elements outside the entries.
-_HEADINGS_IN = etree.XPath(
-    ".//*[self::h2 or self::h3 or self::h4 or (contains(@class, 'title') and not(contains(@class, 'link-title')))]"
-    "[not(ancestor::*[contains(@class, 'box-stream-item') or contains(@class, 'box-category-item')])]")
+# Whole-page lookups go through the PageIndex (one walk); the few below walk small subtrees.
+_VIDEO_SOURCES = (("video", "src"), ("source", "src"), ("iframe", "src"))  # (tag, attribute), any first
+_VIDEO_POSTERS = (("video", "poster"), ("img", "src"))
+_HEADING_TAGS = ("h2", "h3", "h4")
+_ENTRY_CLASSES = ("box-stream-item", "box-category-item")
 _LIST_CONTAINER_DEPTH = 3
 _VIDEO_TYPES = ("videostream", "video")  # the CMS's video boxes, by their type attribute (any case)
 # Embedded boxes whose images are not the article's photos.
 _FOREIGN_IMAGE_BOXES = ("RelatedNewsBox", "VideoStream")
+
+
+def _first_attribute(element: Element, candidates: tuple[tuple[str, str], ...]) -> str | None:
+    """The first value, in document order, of any (tag, attribute) pair below `element`."""
+    descendants = element.traverse()
+    next(descendants)  # the element itself
+    for node in descendants:
+        for tag, name in candidates:
+            if node.tag == tag and (value := node.attributes.get(name)) is not None:
+                return value
+    return None
+
+
+def _in_entry(element: Element) -> bool:
+    return any(any(name in (a.attributes.get("class") or "") for name in _ENTRY_CLASSES) for a in ancestors(element))
+
+
+def _headings_in(container: Element) -> list[Element]:
+    """Headings inside a list's container that may name it: h2-h4 or *title* elements, outside the entries."""
+    descendants = container.traverse()
+    next(descendants)  # the container itself
+    headings = []
+    for node in descendants:
+        classes = node.attributes.get("class") or ""
+        if (node.tag in _HEADING_TAGS or ("title" in classes and "link-title" not in classes)) and not _in_entry(node):
+            headings.append(node)
+    return headings
 
 
 def _text(element: Any) -> str:
@@ -91,13 +122,14 @@ def _distinct(elements: Any) -> list[Any]:
 def _photo_box(img: Any, content: Any) -> tuple[Any, bool]:
     """(the nearest <figure> or CMS photo box around an image, whether the image sits in a box of other
     content: a related-news box or a video), from one walk up to the article's content element."""
-    box = None
-    for ancestor in img.iterancestors():
-        if ancestor.get("type") in _FOREIGN_IMAGE_BOXES:
+    box, content_id = None, content.mem_id
+    for ancestor in ancestors(img):
+        attributes = ancestor.attributes
+        if attributes.get("type") in _FOREIGN_IMAGE_BOXES:
             return box, True
-        if box is None and (ancestor.tag == "figure" or "VCSortableInPreviewMode" in (ancestor.get("class") or "")):
+        if box is None and (ancestor.tag == "figure" or "VCSortableInPreviewMode" in (attributes.get("class") or "")):
             box = ancestor
-        if ancestor is content:
+        if ancestor.mem_id == content_id:
             break
     return box, False
 
@@ -106,10 +138,10 @@ class ArticlePage:
     """An article page of the site. `body` is the raw response, `url` the URL it was fetched from."""
 
     def __init__(self, body: bytes, url: str, content_type: str | None = None,
-                 selector: Selector | None = None) -> None:
+                 tree: LexborHTMLParser | None = None) -> None:
         self.url = url
-        self.sel = selector if selector is not None else load(body, content_type)
-        self.root = self.sel.root
+        self.tree = tree if tree is not None else load(body, content_type)
+        self.root = self.tree.root
         self.index = PageIndex(self.root)
         self.meta = Metadata(self.index)
         self.extraction: dict[str, str | None] = {}
@@ -130,7 +162,7 @@ class ArticlePage:
     def _content(self) -> Any:
         index = self.index
         return index.first([e for e in index.with_role("content") if e.tag == "div"],
-                           [e for e in index.with_class("afcbc-body", "div") if "detail-content" in e.get("class")])
+                           [e for e in index.with_class("afcbc-body", "div") if "detail-content" in e.attributes["class"]])
 
     @cached
     def _jsonld(self) -> dict[str, Any]:
@@ -211,11 +243,11 @@ class ArticlePage:
         if crumbs:
             self.extraction["category"] = JSONLD
             return clean_unescaped(crumbs[-1]["name"]), absolute(crumbs[-1].get("url"), self.url)
-        crumbs = _distinct(a for div in self.index.with_class("detail-breadcrumb", "div") for a in div.iter("a"))
-        links = [a for a in crumbs if a.get("data-role") == "cate-name"] or crumbs
+        crumbs = _distinct(a for div in self.index.with_class("detail-breadcrumb", "div") for a in with_tag(div, "a"))
+        links = [a for a in crumbs if a.attributes.get("data-role") == "cate-name"] or crumbs
         if links:
             self.extraction["category"] = CMS
-            return _text(links[-1]) or None, absolute(links[-1].get("href"), self.url)
+            return _text(links[-1]) or None, absolute(links[-1].attributes.get("href"), self.url)
         self.extraction["category"] = None
         return None, None
 
@@ -274,7 +306,7 @@ class ArticlePage:
             return paragraphs
         from thcrawl.extract.fallback import generic_paragraphs  # trafilatura loads slowly; rarely needed
 
-        paragraphs = generic_paragraphs(self.sel)
+        paragraphs = generic_paragraphs(self.tree.html)
         self.extraction["body"] = FALLBACK if paragraphs else None
         return paragraphs
 
@@ -304,7 +336,7 @@ class ArticlePage:
         if self._content is None:
             return []
         images = []
-        for img in self._content.iter("img"):
+        for img in with_tag(self._content, "img"):
             src = image_url(img)
             url = absolute(full_size_image(src), self.url) if src else None
             if not url:
@@ -313,7 +345,7 @@ class ArticlePage:
             if foreign:
                 continue
             caption = _text(_first(inside(box, self.index.with_class("PhotoCMS_Caption")))) if box is not None else ""
-            images.append(Image(url=url, alt=clean(img.get("alt")) or None, caption=caption or None))
+            images.append(Image(url=url, alt=clean(img.attributes.get("alt")) or None, caption=caption or None))
         return images
 
     @cached
@@ -322,8 +354,10 @@ class ArticlePage:
             return []
         videos = []
         for box in inside(self._content, self.index.with_type(*_VIDEO_TYPES)):
-            url = box.get("data-vid") or box.get("data-src") or _first(_VIDEO_SRC(box))
-            poster = box.get("data-thumb") or box.get("data-poster") or _first(_VIDEO_POSTER(box))
+            attributes = box.attributes
+            url = attributes.get("data-vid") or attributes.get("data-src") or _first_attribute(box, _VIDEO_SOURCES)
+            poster = (attributes.get("data-thumb") or attributes.get("data-poster")
+                      or _first_attribute(box, _VIDEO_POSTERS))
             caption = _text(_first(inside(box, self.index.with_class("VideoCMS_Caption")))) or None
             videos.append(Video(url=absolute(url, self.url), poster=absolute(poster, self.url), caption=caption))
         return videos
@@ -331,20 +365,22 @@ class ArticlePage:
     # -- lists ---------------------------------------------------------------------------------------
     @cached
     def tags(self) -> list[str]:
-        links = _distinct(a for ul in self.index.with_class("detail-tag-list", "ul") for a in ul.iter("a"))
+        links = _distinct(a for ul in self.index.with_class("detail-tag-list", "ul") for a in with_tag(ul, "a"))
         return list(dict.fromkeys(name for name in (_text(a) for a in links) if name))
 
     @cached
     def related(self) -> list[RelatedEntry]:
         entries = []
         for li in self.index.with_class("kbwscwlrl", "li"):
-            link = next(li.iter("a"), None)
-            url = absolute(li.get("data-url") or (link.get("href") if link is not None else None), self.url)
+            attributes = li.attributes
+            link = next(with_tag(li, "a"), None)
+            url = absolute(attributes.get("data-url") or (link.attributes.get("href") if link is not None else None),
+                           self.url)
             if not url or any(e.url == url for e in entries):
                 continue
-            title = clean(li.get("data-title")) or _text(link)
-            entries.append(RelatedEntry(id=li.get("data-id") or article_id(url), url=url,
-                                        title=title or None, published_raw=clean(li.get("data-date")) or None))
+            title = clean(attributes.get("data-title")) or _text(link)
+            entries.append(RelatedEntry(id=attributes.get("data-id") or article_id(url), url=url,
+                                        title=title or None, published_raw=clean(attributes.get("data-date")) or None))
         return entries
 
     @cached
@@ -362,27 +398,27 @@ class ArticlePage:
                                                                 + index.with_class("box-category-item")))
         groups: dict[Any, list[Any]] = {}
         for entry in entries:
-            groups.setdefault(entry.getparent(), []).append(entry)
+            groups.setdefault(entry.parent, []).append(entry)
         if len(groups) <= 1:
             return entries
         for parent, nodes in groups.items():
             container = parent
             for _ in range(_LIST_CONTAINER_DEPTH):
-                for heading in _HEADINGS_IN(container):
+                for heading in _headings_in(container):
                     text = _text(heading).lower()
                     if len(text) <= 40 and text.startswith(SEE_MORE_HEADINGS) and not any(
                             m in text for m in COMMENTS_MARKERS):
                         return nodes
-                container = container.getparent()
-                if container is None:
+                container = container.parent
+                if container is None or not container.is_element_node:
                     break
         return entries
 
     # -- the item ------------------------------------------------------------------------------------
     @property
     def lang(self) -> str | None:
-        html = self.root if self.root.tag == "html" else None
-        return clean(html.get("lang") if html is not None else None) or self._jsonld.get("inLanguage") or "vi"
+        html = self.root if self.root is not None and self.root.tag == "html" else None
+        return clean(html.attributes.get("lang") if html is not None else None) or self._jsonld.get("inLanguage") or "vi"
 
     def is_article(self) -> bool:
         return bool(self.title) and bool(self.id or self.body_paragraphs)

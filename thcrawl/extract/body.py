@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
-
+from thcrawl.extract.index import Element
 from thcrawl.text import clean
 
 BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "td", "th"}
@@ -24,67 +23,66 @@ SKIP_CLASS_RE = re.compile(
 SKIP_ID_RE = re.compile(r"^(?:adm|ads|zone|banner)", re.I)
 
 
-def skipped(el: etree._Element) -> bool:
+def skipped(el: Element) -> bool:
     if el.tag in SKIP_TAGS:
         return True
-    names = el.keys()  # most paragraphs have no attribute: one call instead of three lookups
-    if not names:
+    attributes = el.attributes  # most paragraphs have no attribute
+    if not attributes:
         return False
-    if "type" in names and (el.get("type") or "").lower() in SKIP_BOX_TYPES:
+    if (attributes.get("type") or "").lower() in SKIP_BOX_TYPES:
         return True
-    return bool(("class" in names and SKIP_CLASS_RE.search(el.get("class") or ""))
-                or ("id" in names and SKIP_ID_RE.match(el.get("id") or "")))
+    return bool(SKIP_CLASS_RE.search(attributes.get("class") or "") or SKIP_ID_RE.match(attributes.get("id") or ""))
 
 
-def _has_block(el: etree._Element) -> bool:
-    return any(isinstance(d.tag, str) and d.tag in BLOCK_TAGS for d in el.iterdescendants())
+def _has_block(el: Element) -> bool:
+    descendants = el.traverse()
+    next(descendants)  # the element itself
+    return any(d.tag in BLOCK_TAGS for d in descendants)
 
 
-def inline_text(el: etree._Element) -> str:
+def inline_text(el: Element) -> str:
     """Text of an element without HTML comments and without skipped children."""
     return clean(_raw_text(el))
 
 
-def _raw_text(el: etree._Element) -> str:
-    if len(el) == 0:  # most paragraphs are plain text
-        return el.text or ""
+def _raw_text(el: Element) -> str:
     parts: list[str] = []
     _collect_text(el, parts)
     return "".join(parts)
 
 
-def _collect_text(node: etree._Element, parts: list[str]) -> None:
-    if node.text:
-        parts.append(node.text)
-    for child in node:
-        if isinstance(child.tag, str):  # comments and processing instructions have no str tag
+def _collect_text(node: Element, parts: list[str]) -> None:
+    for child in node.iter(include_text=True):
+        if child.is_text_node:
+            parts.append(child.text_content)
+        elif child.is_element_node:  # comments hold no text of the page
             if child.tag == "br":
                 parts.append(" ")
             elif not skipped(child):
                 _collect_text(child, parts)
-        if child.tail:
-            parts.append(child.tail)
 
 
-def paragraphs(content: etree._Element) -> list[str]:
+def paragraphs(content: Element) -> list[str]:
     """Block texts of the content element in document order, empty ones dropped."""
     out: list[str] = []
 
-    def visit(el: etree._Element) -> None:
-        loose: list[str] = [el.text or ""]
-        for child in el:
-            if isinstance(child.tag, str) and not skipped(child):
-                if child.tag in BLOCK_TAGS or (child.tag in CONTAINER_TAGS and not _has_block(child)):
-                    flush(loose)
-                    add(inline_text(child))
-                elif _has_block(child):
-                    flush(loose)
-                    visit(child)
-                elif child.tag == "br":
-                    loose.append(" ")
-                else:  # inline markup (<b>, <a>, <span>) continues the loose text around it
-                    loose.append(_raw_text(child))
-            loose.append(child.tail or "")
+    def visit(el: Element) -> None:
+        loose: list[str] = []
+        for child in el.iter(include_text=True):
+            if child.is_text_node:
+                loose.append(child.text_content)
+            elif not child.is_element_node or skipped(child):
+                continue
+            elif child.tag in BLOCK_TAGS or (child.tag in CONTAINER_TAGS and not _has_block(child)):
+                flush(loose)
+                add(inline_text(child))
+            elif _has_block(child):
+                flush(loose)
+                visit(child)
+            elif child.tag == "br":
+                loose.append(" ")
+            else:  # inline markup (<b>, <a>, <span>) continues the loose text around it
+                loose.append(_raw_text(child))
         flush(loose)
 
     def flush(loose: list[str]) -> None:

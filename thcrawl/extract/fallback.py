@@ -6,10 +6,7 @@ extractor cannot mistake them for body text.
 
 from __future__ import annotations
 
-import copy
-
 from lxml import etree
-from parsel import Selector
 
 from thcrawl.text import clean
 
@@ -21,10 +18,14 @@ PRUNE_XPATH = (
 )
 
 
-def generic_paragraphs(selector: Selector) -> list[str]:
+def generic_paragraphs(html: str) -> list[str]:
+    """Body paragraphs of a page's HTML (the parsed page serialised) by trafilatura, on an lxml tree pruned
+    first: trafilatura works on lxml trees."""
     import trafilatura
 
-    root = copy.deepcopy(selector.root)
+    root = etree.fromstring(html, etree.HTMLParser(remove_comments=True))
+    if root is None:
+        return []
     for node in root.xpath(PRUNE_XPATH):
         parent = node.getparent()
         if parent is not None:

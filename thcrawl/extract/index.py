@@ -1,18 +1,21 @@
 """One walk over a parsed page that files its elements by what the page objects look them up by.
 
-Each `//…` XPath query scans the whole tree in libxml2, and an article needs about ten of them (content,
-time, tags, related box, list entries, meta tags, JSON-LD, canonical link). One Python walk that files
-elements by class token and data-role costs about as much as two such queries, and every later lookup
-is a dictionary read. Lists keep document order.
+Each CSS query scans the whole tree (lexbor's selector engine costs ~8 µs a query on an article page), and an
+article needs about ten of them (content, time, tags, related box, list entries, meta tags, JSON-LD,
+canonical link). One Python walk that files elements by class token, data-role, type and tag costs about as
+much as two such queries, and every later lookup is a dictionary read. Lists keep document order.
 
-The walk does as little as it can per element, since it visits all of them: a list of attribute names,
-and a read of the one or two it files by. Each lxml call costs ~1,000-2,000 CPU instructions, so these
-reads, not the Python around them, are most of the walk. Only the elements it files get a position, so
-the order-aware lookups below take filed elements only; `inside` walks up from the element instead.
+The walk does as little as it can per node, since it visits all of them: one read of the attributes, and
+the class, data-role and type among them. Only the elements it files get a position, so the order-aware
+lookups below take filed elements only; `inside` walks up from the element instead.
 
 Only the class tokens in INDEXED_CLASSES are filed (splitting every class attribute of a page cost more
 than the rest of the walk); asking for another one is an error, so that a new lookup cannot silently
 find nothing. The same holds for tags.
+
+lexbor makes a new Python object each time a node is reached, so nodes are never compared with `is`. Nor
+with ==: on two different nodes it serialises both subtrees to compare their HTML. Compare `mem_id`s; as
+dictionary keys and in sets nodes are fine (they hash by mem_id, and == is only asked of the same node).
 """
 
 from __future__ import annotations
@@ -21,12 +24,11 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from lxml import etree
+from selectolax.lexbor import LexborNode
 
 from thcrawl.extract.entry_parts import first_parts, markers
-from thcrawl.extract.lazy import cached
 
-Element = etree._Element
+Element = LexborNode
 
 # The class tokens the page objects look elements up by (the CMS family's markup, ../shared/site-facts.md).
 INDEXED_CLASSES = frozenset({
@@ -34,12 +36,8 @@ INDEXED_CLASSES = frozenset({
     "detail-tag-list", "afcbc-body", "kbwscwlrl", "PhotoCMS_Caption", "VideoCMS_Caption",
     "box-stream-item", "box-category-item",
 })
-# Tags of the structured metadata, looked up by a C-level walk of their own (lxml's tag filter).
-INDEXED_TAGS = ("meta", "link", "script")
-
-# What root.iter() yields below an element: elements, comments and processing instructions (no text).
-_COUNT_DESCENDANTS = etree.XPath("count(descendant::node()[not(self::text())])")
-_get = Element.get  # the unbound method: one attribute lookup less per element of the walk
+# Tags of the structured metadata (JSON-LD scripts are filed by their type).
+INDEXED_TAGS = frozenset({"meta", "link"})
 
 
 @lru_cache(maxsize=10_000)  # a template repeats a few dozen class attributes on every page
@@ -55,17 +53,21 @@ class PageIndex:
         self.classes: dict[str, list[Element]] = {}  # class token -> elements
         self.roles: dict[str, list[Element]] = {}  # data-role -> elements
         self.types: dict[str, list[Element]] = {}  # @type, lower-cased -> elements
+        self.tags: dict[str, list[Element]] = {}  # tag in INDEXED_TAGS -> elements
         # Elements that can mark a part of a stream entry, with their numbers: an entry's parts are then
         # a slice of these, not a walk of its own (an article has ten entries or more).
         self._marked: list[tuple[Element, tuple[str, ...]]] = []
         self._marked_positions: list[int] = []
-        position, classes, roles, types = self.position, self.classes, self.roles, self.types
+        position, classes, roles, types, tags = self.position, self.classes, self.roles, self.types, self.tags
         marked, marked_positions = self._marked, self._marked_positions
-        for number, element in enumerate(root.iter()):
-            names = element.keys()  # one call is cheaper than looking up two attributes that may be absent
-            if not names:
+        # traverse() yields elements and comments (not text): the numbering _end() counts with.
+        for number, element in enumerate(root.traverse()):
+            attributes = element.attributes
+            if not attributes:
                 continue
-            if "class" in names and (value := _get(element, "class")):
+            if (tag := element.tag) in INDEXED_TAGS:
+                tags.setdefault(tag, []).append(element)
+            if value := attributes.get("class"):
                 tokens, parts = _class_info(value)
                 if tokens:
                     position[element] = number
@@ -77,13 +79,13 @@ class PageIndex:
                 if parts:
                     marked.append((element, parts))
                     marked_positions.append(number)
-            if "data-role" in names and (value := _get(element, "data-role")):
+            if value := attributes.get("data-role"):
                 position[element] = number
                 if value in roles:
                     roles[value].append(element)
                 else:
                     roles[value] = [element]
-            if "type" in names and (value := _get(element, "type")):
+            if value := attributes.get("type"):
                 position[element] = number
                 types.setdefault(value.lower(), []).append(element)
 
@@ -103,14 +105,7 @@ class PageIndex:
     def with_tag(self, tag: str) -> list[Element]:
         if tag not in INDEXED_TAGS:
             raise ValueError(f"tag {tag!r} is not indexed: add it to INDEXED_TAGS")
-        return self._tags.get(tag, [])
-
-    @cached
-    def _tags(self) -> dict[str, list[Element]]:
-        tags: dict[str, list[Element]] = {}
-        for element in self.root.iter(*INDEXED_TAGS):
-            tags.setdefault(element.tag, []).append(element)
-        return tags
+        return self.tags.get(tag, [])
 
     def entry_parts(self, entry: Element) -> dict[str, Element]:
         """The parts of a filed stream entry (see entry_parts.first_parts)."""
@@ -133,18 +128,26 @@ class PageIndex:
         return [e for e in elements if self.position[e] >= end]
 
     def _end(self, element: Element) -> int:
-        """The number just past a filed element's subtree. The walk numbered every node that root.iter()
+        """The number just past a filed element's subtree. The walk numbered every node that traverse()
         yields, so that is the number of the next node after it when that one is filed (the next entry of
-        a list, say); otherwise the element's number plus the size of its subtree, counted in libxml2."""
-        after = element.getnext()
+        a list, say); otherwise the element's number plus the size of its subtree."""
+        after = element.next
+        while after is not None and after.is_text_node:
+            after = after.next
         if after is not None and (number := self.position.get(after)) is not None:
             return number
-        return self.position[element] + 1 + int(_COUNT_DESCENDANTS(element))
+        return self.position[element] + sum(1 for _ in element.traverse())
 
 
 def is_inside(element: Element, container: Element) -> bool:
     """Whether `element` is a descendant of `container`."""
-    return any(ancestor is container for ancestor in element.iterancestors())
+    wanted = container.mem_id
+    ancestor = element.parent
+    while ancestor is not None:
+        if ancestor.mem_id == wanted:
+            return True
+        ancestor = ancestor.parent
+    return False
 
 
 def inside(container: Element, elements: Iterable[Element]) -> list[Element]:
@@ -152,18 +155,42 @@ def inside(container: Element, elements: Iterable[Element]) -> list[Element]:
     return [e for e in elements if is_inside(e, container)]
 
 
+def ancestors(element: Element) -> Iterator[Element]:
+    """The element's ancestors, nearest first, up to the root element."""
+    ancestor = element.parent
+    while ancestor is not None and ancestor.is_element_node:
+        yield ancestor
+        ancestor = ancestor.parent
+
+
+def following_siblings(element: Element) -> Iterator[Element]:
+    """The element siblings after `element` (text and comments skipped)."""
+    sibling = element.next
+    while sibling is not None:
+        if sibling.is_element_node:
+            yield sibling
+        sibling = sibling.next
+
+
+def with_tag(element: Element, tag: str) -> Iterator[Element]:
+    """`element` and its descendants with this tag, in document order (lxml's iter(tag))."""
+    return (node for node in element.traverse() if node.tag == tag)
+
+
 def following_with_tag(anchor: Element, tag: str) -> Iterator[Element]:
     """The `tag` elements after `anchor`'s end, in document order (XPath's following::tag)."""
     element: Element | None = anchor
-    while element is not None:
-        for sibling in element.itersiblings():
-            yield from sibling.iter(tag)
-        element = element.getparent()
+    while element is not None and element.is_element_node:
+        for sibling in following_siblings(element):
+            yield from with_tag(sibling, tag)
+        element = element.parent
 
 
 def string_value(element: Element) -> str:
-    """XPath's string(): the text of the element and its descendants, without comments. A leaf (most
-    titles, times and summaries) needs no walk."""
-    if len(element) == 0:
-        return element.text or ""
-    return "".join(element.itertext())
+    """XPath's string(): the text of the element and its descendants, without comments."""
+    return element.text()
+
+
+def attribute(element: Element, name: str) -> str | None:
+    """An attribute's value; None when it is absent or has no value (<input disabled>)."""
+    return element.attributes.get(name)

@@ -6,61 +6,76 @@ import re
 from functools import cached_property
 from urllib.parse import urlsplit
 
-from parsel import Selector
+from selectolax.lexbor import LexborHTMLParser
 
 from thcrawl.extract.document import load
-from thcrawl.extract.stream import ENTRY_XPATH, parse_entries
+from thcrawl.extract.index import Element, ancestors
+from thcrawl.extract.stream import ENTRY_CSS, parse_entries
 from thcrawl.items import ListingEntry
 from thcrawl.text import clean
 from thcrawl.urls import absolute
 
-# Entries in these containers are side boxes ("most read", ads), not the page's own list.
-_SIDEBAR_XPATH = (
-    "ancestor::*[self::aside or contains(@class, 'sidebar') or contains(@class, 'list__sub')"
-    " or contains(@class, 'detail__sub') or contains(@class, 'most-view') or contains(@class, 'box-right')]"
-)
+# Entries in containers of these classes (or in an <aside>) are side boxes ("most read", ads), not the page's
+# own list; matched as parts of the class attribute, as the family's templates vary the suffixes.
+_SIDEBAR_CLASSES = ("sidebar", "list__sub", "detail__sub", "most-view", "box-right")
 _PAGE_IN_PATH_RE = re.compile(r"/trang-(\d+)\.htm$|/timeline\w*/[^/]+/(\d+)\.htm$")
 _TIMELINE_TEMPLATE_RE = re.compile(r"""timeline\.url\s*=\s*['"]([^'"]*\{0\}[^'"]*\{1\}[^'"]*)['"]""")
 
 
+def _in_sidebar(element: Element) -> bool:
+    return any(a.tag == "aside" or any(name in (a.attributes.get("class") or "") for name in _SIDEBAR_CLASSES)
+               for a in ancestors(element))
+
+
+def _text(element: Element | None) -> str:
+    return clean(element.text()) if element is not None else ""
+
+
 class ListingPage:
     def __init__(self, body: bytes, url: str, content_type: str | None = None,
-                 selector: Selector | None = None) -> None:
+                 tree: LexborHTMLParser | None = None) -> None:
         self.url = url
-        self.sel = selector if selector is not None else load(body, content_type)
+        self.tree = tree if tree is not None else load(body, content_type)
+
+    def _attribute(self, css: str, name: str) -> str | None:
+        element = self.tree.css_first(css)
+        return element.attributes.get(name) if element is not None else None
 
     @cached_property
     def entries(self) -> list[ListingEntry]:
-        nodes = [n for n in self.sel.xpath(ENTRY_XPATH) if not n.xpath(_SIDEBAR_XPATH)]
-        return parse_entries(nodes, self.url)
+        return parse_entries([n for n in self.tree.css(ENTRY_CSS) if not _in_sidebar(n)], self.url)
 
     @cached_property
     def category(self) -> str | None:
-        named = self.sel.css("[data-role=cate-name]").xpath("string()").get()
-        return clean(named) or clean(self.sel.css("h1").xpath("string()").get()) or None
+        return _text(self.tree.css_first("[data-role=cate-name]")) or _text(self.tree.css_first("h1")) or None
 
     @cached_property
     def canonical_url(self) -> str:
-        return absolute(self.sel.xpath("//link[@rel='canonical']/@href").get(), self.url) or self.url
+        return absolute(self._attribute("link[rel=canonical]", "href"), self.url) or self.url
+
+    @cached_property
+    def hrefs(self) -> list[str]:
+        """Every link's href, in document order."""
+        return [href for a in self.tree.css("a[href]") if (href := a.attributes.get("href")) is not None]
 
     @cached_property
     def page_index(self) -> int:
         match = _PAGE_IN_PATH_RE.search(urlsplit(self.url).path)
         if match:
             return int(match.group(1) or match.group(2))
-        value = self.sel.css("#hdPageIndex::attr(value)").get() or ""
+        value = self._attribute("#hdPageIndex", "value") or ""
         return int(value) if value.isdigit() else 1
 
     @cached_property
     def zone_id(self) -> str | None:
-        return self.sel.css("#hdZoneId::attr(value)").get() or None
+        return self._attribute("#hdZoneId", "value") or None
 
     @cached_property
     def timeline_template(self) -> str | None:
         """URL template of the AJAX pages ('{0}' = zone or tag, '{1}' = page), as the page's script says,
         else the family's route table."""
-        for script in self.sel.xpath("//script/text()").getall():
-            match = _TIMELINE_TEMPLATE_RE.search(script)
+        for script in self.tree.css("script"):
+            match = _TIMELINE_TEMPLATE_RE.search(script.text())
             if match:
                 return match.group(1)
         if self.zone_id:
@@ -71,7 +86,7 @@ class ListingPage:
     def timeline_pattern(self) -> str | None:
         """Absolute URL of this listing's AJAX pages with '{page}' left to fill, or None."""
         template = self.timeline_template
-        key = self.zone_id or self.sel.css("#hdCatUrl::attr(value)").get()
+        key = self.zone_id or self._attribute("#hdCatUrl", "value")
         if template and key:
             return absolute(template.replace("{0}", key).replace("{1}", "{page}"), self.url)
         return None
@@ -79,7 +94,7 @@ class ListingPage:
     def page_url(self, number: int) -> str | None:
         """URL of page `number` of this listing: a /trang-N.htm link if the page has one, else the
         timeline fragment built from the zone id (or the tag for tag pages)."""
-        for href in self.sel.xpath("//a/@href").getall():
+        for href in self.hrefs:
             match = re.search(r"/trang-(\d+)\.htm$", href)
             if match and int(match.group(1)) == number:
                 return absolute(href, self.url)

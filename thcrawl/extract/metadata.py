@@ -40,20 +40,23 @@ class Metadata:
     def __init__(self, index: PageIndex) -> None:
         self.jsonld: list[dict[str, Any]] = []
         self._meta: dict[str, str] = {}  # property or name -> the first such tag's content
-        for script in index.with_tag("script"):
-            if script.get("type") == "application/ld+json" and script.text:
+        for script in index.with_type("application/ld+json"):
+            text = script.text() if script.tag == "script" else ""
+            if text:
                 try:
-                    self.jsonld.extend(_objects(_load_json(script.text)))
+                    self.jsonld.extend(_objects(_load_json(text)))
                 except ValueError:
                     continue
         for tag in index.with_tag("meta"):
-            content = tag.get("content")
+            attributes = tag.attributes
+            content = attributes.get("content")
             if content is not None:
-                for key in (tag.get("property"), tag.get("name")):
+                for key in (attributes.get("property"), attributes.get("name")):
                     if key and key not in self._meta:
                         self._meta[key] = content
-        self._canonical = next((link.get("href") for link in index.with_tag("link")
-                                if link.get("rel") == "canonical" and link.get("href") is not None), None)
+        self._canonical = next((link.attributes.get("href") for link in index.with_tag("link")
+                                if link.attributes.get("rel") == "canonical" and link.attributes.get("href") is not None),
+                               None)
 
     def first(self, types: set[str]) -> dict[str, Any]:
         for obj in self.jsonld:

@@ -1,7 +1,7 @@
 """Entries of the CMS's stream lists: category and tag pages, timeline fragments, the "xem thêm" list.
 
-Entries are many per page, so this module works on lxml elements with precompiled XPath expressions
-(parsel's per-call wrappers cost more than the queries themselves here).
+Entries are many per page, so this module reads each entry's parts from one walk of it (or from the page
+index) rather than with a query per part.
 """
 
 from __future__ import annotations
@@ -9,20 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from lxml import etree
-
 from thcrawl.extract.entry_parts import first_parts, markers
-from thcrawl.extract.index import string_value
+from thcrawl.extract.index import Element, string_value, with_tag
 from thcrawl.items import ListingEntry, SeeMoreEntry
 from thcrawl.text import clean
 from thcrawl.urls import absolute, article_id
 
 # Both class families: box-stream-* (this CMS's timelines) and box-category-* (other family sites).
-ENTRY_XPATH = (
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' box-stream-item ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' box-category-item ')]"
-)
-_HREFS = etree.XPath(".//a/@href")
+ENTRY_CSS = ".box-stream-item, .box-category-item"
 
 
 def _is_placeholder(src: str) -> bool:
@@ -31,57 +25,58 @@ def _is_placeholder(src: str) -> bool:
             or "lazy." in lowered)
 
 
-def _element(node: Any) -> etree._Element:
-    return getattr(node, "root", node)  # a parsel Selector or an lxml element
+def _first(elements: Any) -> Element | None:
+    return next(iter(elements), None)
 
 
-def image_url(img: Any) -> str | None:
+def image_url(img: Element) -> str | None:
     """The real image of an <img>: data-original, then data-src (lazy loading), then a real src."""
-    element = _element(img)
+    attributes = img.attributes
     for attribute in ("data-original", "data-src", "src"):
-        value = element.get(attribute)
+        value = attributes.get(attribute)
         if value and (value := value.strip()) and not _is_placeholder(value):
             return value
     return None
 
 
-def _parts(element: etree._Element) -> dict[str, etree._Element]:
+def _parts(element: Element) -> dict[str, Element]:
     """One walk over the entry instead of a query per part (the page index files the parts of an
     article's entries in its own walk; listing pages come here)."""
-    return first_parts((child, markers(classes)) for child in element.iterdescendants()
-                       if (classes := child.get("class")))
+    descendants = element.traverse()
+    next(descendants)  # the entry itself
+    return first_parts((child, markers(classes)) for child in descendants
+                       if (classes := child.attributes.get("class")))
 
 
-def _part_text(parts: dict[str, etree._Element], name: str) -> str | None:
+def _part_text(parts: dict[str, Element], name: str) -> str | None:
     element = parts.get(name)
     return clean(string_value(element)) or None if element is not None else None
 
 
-def parse_entry(node: Any, base_url: str, kind: type[SeeMoreEntry] = ListingEntry,
-                parts: dict[str, etree._Element] | None = None) -> SeeMoreEntry | None:
+def parse_entry(element: Element, base_url: str, kind: type[SeeMoreEntry] = ListingEntry,
+                parts: dict[str, Element] | None = None) -> SeeMoreEntry | None:
     """One entry as `kind`: a ListingEntry (with its category), or a SeeMoreEntry under an article.
     `parts`: the entry's parts when the caller has them already (see entry_parts.first_parts)."""
-    element = _element(node)
     if parts is None:
         parts = _parts(element)
     link = parts.get("link")
-    href = link.get("href") if link is not None else None
+    href = link.attributes.get("href") if link is not None else None
     if not href:
-        href = next((h for h in _HREFS(element) if article_id(h)), None)
+        href = next((h for a in with_tag(element, "a") if (h := a.attributes.get("href")) and article_id(h)), None)
     url = absolute(href, base_url)
     if not url:
         return None
     title = clean(string_value(link)) if link is not None else ""
     if not title:
-        titled = link if link is not None else next(iter(element.iter("a")), None)
-        title = clean(titled.get("title")) if titled is not None else ""
+        titled = link if link is not None else _first(with_tag(element, "a"))
+        title = clean(titled.attributes.get("title")) if titled is not None else ""
     avatar = parts.get("avatar")
-    img = next(iter((avatar if avatar is not None else element).iter("img")), None)
-    if img is None:
-        img = next(iter(element.iter("img")), None)
+    img = _first(with_tag(avatar if avatar is not None else element, "img"))
+    if img is None and avatar is not None:
+        img = _first(with_tag(element, "img"))
     source = image_url(img) if img is not None else None
     entry = kind(
-        id=element.get("data-id") or article_id(url),
+        id=element.attributes.get("data-id") or article_id(url),
         url=url,
         title=title or None,
         published_raw=_part_text(parts, "time"),
@@ -93,14 +88,13 @@ def parse_entry(node: Any, base_url: str, kind: type[SeeMoreEntry] = ListingEntr
     return entry
 
 
-def parse_entries(nodes: list[Any], base_url: str, kind: type[SeeMoreEntry] = ListingEntry,
-                  parts_of: Callable[[etree._Element], dict[str, etree._Element]] | None = None) -> list[Any]:
+def parse_entries(elements: list[Element], base_url: str, kind: type[SeeMoreEntry] = ListingEntry,
+                  parts_of: Callable[[Element], dict[str, Element]] | None = None) -> list[Any]:
     """Entries in document order, each article once (a thumbnail and a title link are one entry).
     `parts_of`: where the caller has each entry's parts (a page index), else each entry is walked."""
     seen: set[str] = set()
     entries = []
-    for node in nodes:
-        element = _element(node)
+    for element in elements:
         entry = parse_entry(element, base_url, kind, parts_of(element) if parts_of is not None else None)
         if entry is None:
             continue
