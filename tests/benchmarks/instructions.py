@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         program.write_text(PROGRAM, "utf-8")
         pages.write_bytes(pickle.dumps([(render.article_page(site, i, base).encode("utf-8"),
                                          base + site.article(i).path) for i in range(args.pages)]))
+        # One run outside valgrind first, so that every job imports compiled modules: a job that compiles them
+        # (after an edit) counts tens of millions of instructions more, which would skew the differences.
+        subprocess.run([sys.executable, str(program), str(pages), "baseline"], cwd=REPO, check=True)
         counts = {job: instructions(program, pages, job) for job in ("baseline", "lxml", "thcrawl")}
     per_page = {job: (counts[job] - counts["baseline"]) / args.pages for job in ("lxml", "thcrawl")}
     print(f"{args.pages} replica article pages, instructions per page: lxml parse {per_page['lxml'] / 1e6:.3f} M, "

@@ -20,6 +20,7 @@ from thcrawl.extract.index import (
     Element,
     PageIndex,
     ancestors,
+    first_with_tag,
     following_with_tag,
     inside,
     string_value,
@@ -373,7 +374,7 @@ class ArticlePage:
         entries = []
         for li in self.index.with_class("kbwscwlrl", "li"):
             attributes = li.attributes
-            link = next(with_tag(li, "a"), None)
+            link = first_with_tag(li, "a")
             url = absolute(attributes.get("data-url") or (link.attributes.get("href") if link is not None else None),
                            self.url)
             if not url or any(e.url == url for e in entries):

@@ -1,9 +1,11 @@
 """One walk over a parsed page that files its elements by what the page objects look them up by.
 
 Each CSS query scans the whole tree (lexbor's selector engine costs ~8 µs a query on an article page), and an
-article needs about ten of them (content, time, tags, related box, list entries, meta tags, JSON-LD,
-canonical link). One Python walk that files elements by class token, data-role, type and tag costs about as
-much as two such queries, and every later lookup is a dictionary read. Lists keep document order.
+article needs about ten of them (content, time, tags, related box, list entries, JSON-LD, captions, video
+boxes, meta and link tags). One Python walk that files elements by class token, data-role, type and tag
+costs about as much as two such queries, and every later lookup is a dictionary read. Lists keep document
+order. (lexbor's own lookup by tag name, run twice for meta and link, executed more instructions than the
+walk's reads of the tag.)
 
 The walk does as little as it can per node, since it visits all of them: one read of the attributes, and
 the class, data-role and type among them. Only the elements it files get a position, so the order-aware
@@ -65,7 +67,8 @@ class PageIndex:
             attributes = element.attributes
             if not attributes:
                 continue
-            if (tag := element.tag) in INDEXED_TAGS:
+            # Only a meta tag with content or a link with rel is of use: the tag is read for those alone.
+            if ("content" in attributes or "rel" in attributes) and (tag := element.tag) in INDEXED_TAGS:
                 tags.setdefault(tag, []).append(element)
             if value := attributes.get("class"):
                 tokens, parts = _class_info(value)
@@ -123,9 +126,14 @@ class PageIndex:
         return min(candidates, key=self.position.__getitem__) if candidates else None
 
     def following(self, anchor: Element, elements: list[Element]) -> list[Element]:
-        """Those of the filed `elements` after `anchor`'s end (XPath's following:: axis: no descendants)."""
-        end = self._end(anchor)
-        return [e for e in elements if self.position[e] >= end]
+        """Those of the filed `elements`, in document order, after `anchor`'s end (XPath's following:: axis:
+        no descendants). In document order, once one of them is after the anchor and outside it, so are all
+        the rest: only the first ones after the anchor are checked for being inside it."""
+        start = self.position[anchor]
+        for number, element in enumerate(elements):
+            if self.position[element] > start and not is_inside(element, anchor):
+                return elements[number:]
+        return []
 
     def _end(self, element: Element) -> int:
         """The number just past a filed element's subtree. The walk numbered every node that traverse()
@@ -175,6 +183,14 @@ def following_siblings(element: Element) -> Iterator[Element]:
 def with_tag(element: Element, tag: str) -> Iterator[Element]:
     """`element` and its descendants with this tag, in document order (lxml's iter(tag))."""
     return (node for node in element.traverse() if node.tag == tag)
+
+
+def first_with_tag(element: Element, tag: str) -> Element | None:
+    """The first of `element` and its descendants with this tag."""
+    for node in element.traverse():
+        if node.tag == tag:
+            return node
+    return None
 
 
 def following_with_tag(anchor: Element, tag: str) -> Iterator[Element]:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from thcrawl.extract.entry_parts import first_parts, markers
-from thcrawl.extract.index import Element, string_value, with_tag
+from thcrawl.extract.index import Element, first_with_tag, string_value, with_tag
 from thcrawl.items import ListingEntry, SeeMoreEntry
 from thcrawl.text import clean
 from thcrawl.urls import absolute, article_id
@@ -23,10 +23,6 @@ def _is_placeholder(src: str) -> bool:
     lowered = src.lower()  # plain `in` tests: a case-insensitive regex is ten times slower on CDN URLs
     return ("data:" in lowered or "placeholder" in lowered or "blank.gif" in lowered or "loading" in lowered
             or "lazy." in lowered)
-
-
-def _first(elements: Any) -> Element | None:
-    return next(iter(elements), None)
 
 
 def image_url(img: Element) -> str | None:
@@ -68,12 +64,12 @@ def parse_entry(element: Element, base_url: str, kind: type[SeeMoreEntry] = List
         return None
     title = clean(string_value(link)) if link is not None else ""
     if not title:
-        titled = link if link is not None else _first(with_tag(element, "a"))
+        titled = link if link is not None else first_with_tag(element, "a")
         title = clean(titled.attributes.get("title")) if titled is not None else ""
     avatar = parts.get("avatar")
-    img = _first(with_tag(avatar if avatar is not None else element, "img"))
+    img = first_with_tag(avatar if avatar is not None else element, "img")
     if img is None and avatar is not None:
-        img = _first(with_tag(element, "img"))
+        img = first_with_tag(element, "img")
     source = image_url(img) if img is not None else None
     entry = kind(
         id=element.attributes.get("data-id") or article_id(url),
