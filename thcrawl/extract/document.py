@@ -39,20 +39,6 @@ class PageKind(enum.Enum):
 _SINGLE_BYTE_LATIN = {"cp1252", "latin-1", "latin_1", "iso8859-1", "iso-8859-1", "ascii", "us-ascii"}
 
 
-def decode(body: bytes, content_type: str | None = None) -> str:
-    """Decode like Scrapy does (HTTP header charset, then BOM, then <meta charset>, then UTF-8), except
-    that a page claiming a Western single-byte charset but valid as multi-byte UTF-8 is read as UTF-8:
-    Vietnamese text cannot be written in those charsets, so the claim is wrong."""
-    _check_html(body)
-    return _text(body, content_type, _encoding(body, content_type))
-
-
-def _text(body: bytes, content_type: str | None, encoding: str | None) -> str:
-    if encoding == "utf-8":
-        return body.decode("utf-8", "replace")
-    return html_to_unicode(content_type, body)[1]
-
-
 def _check_html(body: bytes) -> None:
     if not body or body.isspace():
         raise NotHtmlError("the page is empty")
@@ -62,7 +48,10 @@ def _check_html(body: bytes) -> None:
 
 def _encoding(body: bytes, content_type: str | None) -> str | None:
     """"utf-8" for a UTF-8 page without a BOM, None for any other page (w3lib decodes those, BOM included).
-    Found without decoding the body: most pages are UTF-8, and lxml reads their bytes directly."""
+    Decided like Scrapy does (HTTP header charset, then BOM, then <meta charset>, then UTF-8), except that a
+    page claiming a Western single-byte charset but valid as multi-byte UTF-8 is read as UTF-8: Vietnamese
+    text cannot be written in those charsets, so the claim is wrong. Found without decoding the body: most
+    pages are UTF-8, and lexbor reads their bytes directly."""
     if read_bom(body)[0] is not None:
         return None
     declared = http_content_type_encoding(content_type) or html_body_declared_encoding(body) or "utf-8"
@@ -82,7 +71,7 @@ def load(body: bytes, content_type: str | None = None) -> LexborHTMLParser:
     the site) goes to it as bytes, which spares a decode; any other page is decoded first."""
     _check_html(body)
     encoding = _encoding(body, content_type)
-    return LexborHTMLParser(body if encoding == "utf-8" else _text(body, content_type, encoding))
+    return LexborHTMLParser(body if encoding == "utf-8" else html_to_unicode(content_type, body)[1])
 
 
 def detect_kind(tree: LexborHTMLParser) -> PageKind:

@@ -181,7 +181,7 @@ def following_siblings(element: Element) -> Iterator[Element]:
 
 
 def with_tag(element: Element, tag: str) -> Iterator[Element]:
-    """`element` and its descendants with this tag, in document order (lxml's iter(tag))."""
+    """`element` and its descendants with this tag, in document order."""
     return (node for node in element.traverse() if node.tag == tag)
 
 
