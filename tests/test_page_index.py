@@ -3,7 +3,8 @@
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from thcrawl.extract.index import PageIndex, following_with_tag, inside, string_value, with_tag
+from thcrawl.extract.index import PageIndex
+from thcrawl.extract.nodes import following_with_tag, inside, string_value, with_tag
 
 PAGE = """<html lang="vi"><head><meta property="og:title" content="T"><link rel="canonical" href="/a-1.htm"></head>
 <body>

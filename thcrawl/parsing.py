@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser
-
 from thcrawl.dates import VN_TZ, normalize_date, normalize_item_dates, to_iso
 from thcrawl.extract import ArticlePage, ListingPage, PageKind, detect_kind
 from thcrawl.extract.document import load
+from thcrawl.extract.nodes import attribute_of
 from thcrawl.items import as_dict
 
 
@@ -24,11 +23,6 @@ class ParsedPage:
     items: list[dict[str, Any]]
 
 
-def _attribute(tree: LexborHTMLParser, css: str, name: str) -> str | None:
-    element = tree.css_first(css)
-    return element.attributes.get(name) if element is not None else None
-
-
 def parse_page(body: bytes, url: str, content_type: str | None = None,
                fetched_at: datetime | None = None) -> ParsedPage:
     """Extract the items of one page with dates normalised against `fetched_at` (default: now)."""
@@ -37,8 +31,8 @@ def parse_page(body: bytes, url: str, content_type: str | None = None,
     kind = detect_kind(tree)
     if not url.startswith(("http://", "https://")):
         # A saved file: its own canonical URL is the right base for the links it holds.
-        canonical = _attribute(tree, "link[rel=canonical]", "href") or _attribute(tree, "meta[property='og:url']",
-                                                                                     "content")
+        canonical = (attribute_of(tree, "link[rel=canonical]", "href")
+                     or attribute_of(tree, "meta[property='og:url']", "content"))
         if canonical and canonical.strip().startswith(("http://", "https://")):
             url = canonical.strip()
     if kind is PageKind.ARTICLE:

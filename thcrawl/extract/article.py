@@ -16,18 +16,21 @@ from selectolax.lexbor import LexborHTMLParser
 from thcrawl.dates import to_iso
 from thcrawl.extract import body as body_text
 from thcrawl.extract.document import load
-from thcrawl.extract.index import (
+from thcrawl.extract.index import PageIndex
+from thcrawl.extract.lazy import cached
+from thcrawl.extract.metadata import Metadata
+from thcrawl.extract.nodes import (
     Element,
-    PageIndex,
     ancestors,
+    class_has,
+    descendants,
     first_with_tag,
     following_with_tag,
     inside,
     string_value,
+    text_of,
     with_tag,
 )
-from thcrawl.extract.lazy import cached
-from thcrawl.extract.metadata import Metadata
 from thcrawl.extract.stream import image_url, parse_entries
 from thcrawl.items import Article, Image, RelatedEntry, SeeMoreEntry, Video
 from thcrawl.text import clean, clean_unescaped
@@ -81,9 +84,7 @@ _FOREIGN_IMAGE_BOXES = ("RelatedNewsBox", "VideoStream")
 
 def _first_attribute(element: Element, candidates: tuple[tuple[str, str], ...]) -> str | None:
     """The first value, in document order, of any (tag, attribute) pair below `element`."""
-    descendants = element.traverse()
-    next(descendants)  # the element itself
-    for node in descendants:
+    for node in descendants(element):
         for tag, name in candidates:
             if node.tag == tag and (value := node.attributes.get(name)) is not None:
                 return value
@@ -91,23 +92,17 @@ def _first_attribute(element: Element, candidates: tuple[tuple[str, str], ...]) 
 
 
 def _in_entry(element: Element) -> bool:
-    return any(any(name in (a.attributes.get("class") or "") for name in _ENTRY_CLASSES) for a in ancestors(element))
+    return any(class_has(ancestor, _ENTRY_CLASSES) for ancestor in ancestors(element))
 
 
 def _headings_in(container: Element) -> list[Element]:
     """Headings inside a list's container that may name it: h2-h4 or *title* elements, outside the entries."""
-    descendants = container.traverse()
-    next(descendants)  # the container itself
     headings = []
-    for node in descendants:
+    for node in descendants(container):
         classes = node.attributes.get("class") or ""
         if (node.tag in _HEADING_TAGS or ("title" in classes and "link-title" not in classes)) and not _in_entry(node):
             headings.append(node)
     return headings
-
-
-def _text(element: Any) -> str:
-    return clean(string_value(element)) if element is not None else ""
 
 
 def _first(found: list[Any]) -> Any:
@@ -195,7 +190,7 @@ class ArticlePage:
             "title",
             (JSONLD, lambda: clean_unescaped(self._jsonld.get("headline"))),
             (META, lambda: clean(self.meta.meta("og:title"))),
-            (CMS, lambda: _text(self.index.first(self.index.with_class("detail-title", "h1"),
+            (CMS, lambda: text_of(self.index.first(self.index.with_class("detail-title", "h1"),
                                                  self.index.with_role("title")))),
         )
 
@@ -205,7 +200,7 @@ class ArticlePage:
             "sapo",
             (JSONLD, lambda: clean_unescaped(self._jsonld.get("description"))),
             (META, lambda: clean(self.meta.meta("og:description") or self.meta.meta("description"))),
-            (CMS, lambda: _text(self.index.first(self.index.with_class("detail-sapo", "h2"),
+            (CMS, lambda: text_of(self.index.first(self.index.with_class("detail-sapo", "h2"),
                                                  self.index.with_role("sapo")))),
         )
 
@@ -248,7 +243,7 @@ class ArticlePage:
         links = [a for a in crumbs if a.attributes.get("data-role") == "cate-name"] or crumbs
         if links:
             self.extraction["category"] = CMS
-            return _text(links[-1]) or None, absolute(links[-1].attributes.get("href"), self.url)
+            return text_of(links[-1]) or None, absolute(links[-1].attributes.get("href"), self.url)
         self.extraction["category"] = None
         return None, None
 
@@ -256,7 +251,7 @@ class ArticlePage:
     @cached
     def published_raw(self) -> str | None:
         time = self.index.first(self.index.with_role("publishdate"), self.index.with_class("detail-time", "div"))
-        return _text(time) or self._published_meta
+        return text_of(time) or self._published_meta
 
     @cached
     def _published_meta(self) -> str | None:
@@ -325,7 +320,7 @@ class ArticlePage:
         for paragraph in following_with_tag(self._content, "p"):
             if "Nguồn" not in string_value(paragraph):
                 continue
-            text = _text(paragraph)
+            text = text_of(paragraph)
             match = SOURCE_RE.match(text)
             if match and len(text) < 200:
                 return clean(match.group(1))
@@ -345,7 +340,7 @@ class ArticlePage:
             box, foreign = _photo_box(img, self._content)
             if foreign:
                 continue
-            caption = _text(_first(inside(box, self.index.with_class("PhotoCMS_Caption")))) if box is not None else ""
+            caption = text_of(_first(inside(box, self.index.with_class("PhotoCMS_Caption")))) if box is not None else ""
             images.append(Image(url=url, alt=clean(img.attributes.get("alt")) or None, caption=caption or None))
         return images
 
@@ -359,7 +354,7 @@ class ArticlePage:
             url = attributes.get("data-vid") or attributes.get("data-src") or _first_attribute(box, _VIDEO_SOURCES)
             poster = (attributes.get("data-thumb") or attributes.get("data-poster")
                       or _first_attribute(box, _VIDEO_POSTERS))
-            caption = _text(_first(inside(box, self.index.with_class("VideoCMS_Caption")))) or None
+            caption = text_of(_first(inside(box, self.index.with_class("VideoCMS_Caption")))) or None
             videos.append(Video(url=absolute(url, self.url), poster=absolute(poster, self.url), caption=caption))
         return videos
 
@@ -367,7 +362,7 @@ class ArticlePage:
     @cached
     def tags(self) -> list[str]:
         links = _distinct(a for ul in self.index.with_class("detail-tag-list", "ul") for a in with_tag(ul, "a"))
-        return list(dict.fromkeys(name for name in (_text(a) for a in links) if name))
+        return list(dict.fromkeys(name for name in (text_of(a) for a in links) if name))
 
     @cached
     def related(self) -> list[RelatedEntry]:
@@ -379,7 +374,7 @@ class ArticlePage:
                            self.url)
             if not url or any(e.url == url for e in entries):
                 continue
-            title = clean(attributes.get("data-title")) or _text(link)
+            title = clean(attributes.get("data-title")) or text_of(link)
             entries.append(RelatedEntry(id=attributes.get("data-id") or article_id(url), url=url,
                                         title=title or None, published_raw=clean(attributes.get("data-date")) or None))
         return entries
@@ -406,7 +401,7 @@ class ArticlePage:
             container = parent
             for _ in range(_LIST_CONTAINER_DEPTH):
                 for heading in _headings_in(container):
-                    text = _text(heading).lower()
+                    text = text_of(heading).lower()
                     if len(text) <= 40 and text.startswith(SEE_MORE_HEADINGS) and not any(
                             m in text for m in COMMENTS_MARKERS):
                         return nodes

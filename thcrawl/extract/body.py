@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from thcrawl.extract.index import Element
+from thcrawl.extract.nodes import Element, descendants
 from thcrawl.text import clean
 
 BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "td", "th"}
@@ -35,9 +35,7 @@ def skipped(el: Element) -> bool:
 
 
 def _has_block(el: Element) -> bool:
-    descendants = el.traverse()
-    next(descendants)  # the element itself
-    return any(d.tag in BLOCK_TAGS for d in descendants)
+    return any(d.tag in BLOCK_TAGS for d in descendants(el))
 
 
 def inline_text(el: Element) -> str:

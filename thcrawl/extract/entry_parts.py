@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from selectolax.lexbor import LexborNode
+from thcrawl.extract.nodes import Element
 
 # Parts of an entry, by a class name each part carries in both families (…-link-title, …-time, …).
 _PARTS = (("link-title", "link"), ("link-with-avatar", "avatar"), ("-time", "time"), ("-sapo", "sapo"),
@@ -22,10 +22,10 @@ def markers(classes: str) -> tuple[str, ...]:
     return tuple(part for marker, part in _PARTS if marker in classes) if "box-" in classes else ()
 
 
-def first_parts(marked: Iterable[tuple[LexborNode, tuple[str, ...]]]) -> dict[str, LexborNode]:
+def first_parts(marked: Iterable[tuple[Element, tuple[str, ...]]]) -> dict[str, Element]:
     """Each part's first element, from (element, the parts it can mark) in document order. An element
     marks the first of its parts not found yet."""
-    found: dict[str, LexborNode] = {}
+    found: dict[str, Element] = {}
     for element, parts in marked:
         for part in parts:
             if part not in found:

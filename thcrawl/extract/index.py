@@ -9,28 +9,21 @@ walk's reads of the tag.)
 
 The walk does as little as it can per node, since it visits all of them: one read of the attributes, and
 the class, data-role and type among them. Only the elements it files get a position, so the order-aware
-lookups below take filed elements only; `inside` walks up from the element instead.
+lookups below take filed elements only; `nodes.inside` walks up from the element instead.
 
 Only the class tokens in INDEXED_CLASSES are filed (splitting every class attribute of a page cost more
 than the rest of the walk); asking for another one is an error, so that a new lookup cannot silently
 find nothing. The same holds for tags.
-
-lexbor makes a new Python object each time a node is reached, so nodes are never compared with `is`. Nor
-with ==: on two different nodes it serialises both subtrees to compare their HTML. Compare `mem_id`s; as
-dictionary keys and in sets nodes are fine (they hash by mem_id, and == is only asked of the same node).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import lru_cache
 
-from selectolax.lexbor import LexborNode
-
 from thcrawl.extract.entry_parts import first_parts, markers
-
-Element = LexborNode
+from thcrawl.extract.nodes import Element, is_inside
 
 # The class tokens the page objects look elements up by (the CMS family's markup, ../shared/site-facts.md).
 INDEXED_CLASSES = frozenset({
@@ -145,68 +138,3 @@ class PageIndex:
         if after is not None and (number := self.position.get(after)) is not None:
             return number
         return self.position[element] + sum(1 for _ in element.traverse())
-
-
-def is_inside(element: Element, container: Element) -> bool:
-    """Whether `element` is a descendant of `container`."""
-    wanted = container.mem_id
-    ancestor = element.parent
-    while ancestor is not None:
-        if ancestor.mem_id == wanted:
-            return True
-        ancestor = ancestor.parent
-    return False
-
-
-def inside(container: Element, elements: Iterable[Element]) -> list[Element]:
-    """Those of `elements` that are descendants of `container`, in their order."""
-    return [e for e in elements if is_inside(e, container)]
-
-
-def ancestors(element: Element) -> Iterator[Element]:
-    """The element's ancestors, nearest first, up to the root element."""
-    ancestor = element.parent
-    while ancestor is not None and ancestor.is_element_node:
-        yield ancestor
-        ancestor = ancestor.parent
-
-
-def following_siblings(element: Element) -> Iterator[Element]:
-    """The element siblings after `element` (text and comments skipped)."""
-    sibling = element.next
-    while sibling is not None:
-        if sibling.is_element_node:
-            yield sibling
-        sibling = sibling.next
-
-
-def with_tag(element: Element, tag: str) -> Iterator[Element]:
-    """`element` and its descendants with this tag, in document order."""
-    return (node for node in element.traverse() if node.tag == tag)
-
-
-def first_with_tag(element: Element, tag: str) -> Element | None:
-    """The first of `element` and its descendants with this tag."""
-    for node in element.traverse():
-        if node.tag == tag:
-            return node
-    return None
-
-
-def following_with_tag(anchor: Element, tag: str) -> Iterator[Element]:
-    """The `tag` elements after `anchor`'s end, in document order (XPath's following::tag)."""
-    element: Element | None = anchor
-    while element is not None and element.is_element_node:
-        for sibling in following_siblings(element):
-            yield from with_tag(sibling, tag)
-        element = element.parent
-
-
-def string_value(element: Element) -> str:
-    """XPath's string(): the text of the element and its descendants, without comments."""
-    return element.text()
-
-
-def attribute(element: Element, name: str) -> str | None:
-    """An attribute's value; None when it is absent or has no value (<input disabled>)."""
-    return element.attributes.get(name)

@@ -9,10 +9,9 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from thcrawl.extract.document import load
-from thcrawl.extract.index import Element, ancestors
+from thcrawl.extract.nodes import Element, ancestors, attribute_of, class_has, text_of
 from thcrawl.extract.stream import ENTRY_CSS, parse_entries
 from thcrawl.items import ListingEntry
-from thcrawl.text import clean
 from thcrawl.urls import absolute
 
 # Entries in containers of these classes (or in an <aside>) are side boxes ("most read", ads), not the page's
@@ -23,12 +22,7 @@ _TIMELINE_TEMPLATE_RE = re.compile(r"""timeline\.url\s*=\s*['"]([^'"]*\{0\}[^'"]
 
 
 def _in_sidebar(element: Element) -> bool:
-    return any(a.tag == "aside" or any(name in (a.attributes.get("class") or "") for name in _SIDEBAR_CLASSES)
-               for a in ancestors(element))
-
-
-def _text(element: Element | None) -> str:
-    return clean(element.text()) if element is not None else ""
+    return any(a.tag == "aside" or class_has(a, _SIDEBAR_CLASSES) for a in ancestors(element))
 
 
 class ListingPage:
@@ -37,21 +31,17 @@ class ListingPage:
         self.url = url
         self.tree = tree if tree is not None else load(body, content_type)
 
-    def _attribute(self, css: str, name: str) -> str | None:
-        element = self.tree.css_first(css)
-        return element.attributes.get(name) if element is not None else None
-
     @cached_property
     def entries(self) -> list[ListingEntry]:
         return parse_entries([n for n in self.tree.css(ENTRY_CSS) if not _in_sidebar(n)], self.url)
 
     @cached_property
     def category(self) -> str | None:
-        return _text(self.tree.css_first("[data-role=cate-name]")) or _text(self.tree.css_first("h1")) or None
+        return text_of(self.tree.css_first("[data-role=cate-name]")) or text_of(self.tree.css_first("h1")) or None
 
     @cached_property
     def canonical_url(self) -> str:
-        return absolute(self._attribute("link[rel=canonical]", "href"), self.url) or self.url
+        return absolute(attribute_of(self.tree, "link[rel=canonical]", "href"), self.url) or self.url
 
     @cached_property
     def hrefs(self) -> list[str]:
@@ -63,12 +53,12 @@ class ListingPage:
         match = _PAGE_IN_PATH_RE.search(urlsplit(self.url).path)
         if match:
             return int(match.group(1) or match.group(2))
-        value = self._attribute("#hdPageIndex", "value") or ""
+        value = attribute_of(self.tree, "#hdPageIndex", "value") or ""
         return int(value) if value.isdigit() else 1
 
     @cached_property
     def zone_id(self) -> str | None:
-        return self._attribute("#hdZoneId", "value") or None
+        return attribute_of(self.tree, "#hdZoneId", "value") or None
 
     @cached_property
     def timeline_template(self) -> str | None:
@@ -86,7 +76,7 @@ class ListingPage:
     def timeline_pattern(self) -> str | None:
         """Absolute URL of this listing's AJAX pages with '{page}' left to fill, or None."""
         template = self.timeline_template
-        key = self.zone_id or self._attribute("#hdCatUrl", "value")
+        key = self.zone_id or attribute_of(self.tree, "#hdCatUrl", "value")
         if template and key:
             return absolute(template.replace("{0}", key).replace("{1}", "{page}"), self.url)
         return None

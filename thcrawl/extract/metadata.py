@@ -54,9 +54,12 @@ class Metadata:
                 for key in (attributes.get("property"), attributes.get("name")):
                     if key and key not in self._meta:
                         self._meta[key] = content
-        self._canonical = next((link.attributes.get("href") for link in index.with_tag("link")
-                                if link.attributes.get("rel") == "canonical" and link.attributes.get("href") is not None),
-                               None)
+        self._canonical: str | None = None
+        for link in index.with_tag("link"):
+            attributes = link.attributes
+            if attributes.get("rel") == "canonical" and (href := attributes.get("href")) is not None:
+                self._canonical = href
+                break
 
     def first(self, types: set[str]) -> dict[str, Any]:
         for obj in self.jsonld:

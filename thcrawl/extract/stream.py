@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from thcrawl.extract.entry_parts import first_parts, markers
-from thcrawl.extract.index import Element, first_with_tag, string_value, with_tag
+from thcrawl.extract.nodes import Element, descendants, first_with_tag, string_value, with_tag
 from thcrawl.items import ListingEntry, SeeMoreEntry
 from thcrawl.text import clean
 from thcrawl.urls import absolute, article_id
@@ -38,9 +38,7 @@ def image_url(img: Element) -> str | None:
 def _parts(element: Element) -> dict[str, Element]:
     """One walk over the entry instead of a query per part (the page index files the parts of an
     article's entries in its own walk; listing pages come here)."""
-    descendants = element.traverse()
-    next(descendants)  # the entry itself
-    return first_parts((child, markers(classes)) for child in descendants
+    return first_parts((child, markers(classes)) for child in descendants(element)
                        if (classes := child.attributes.get("class")))
 
 
