@@ -131,7 +131,9 @@ def cmd_replica(args: argparse.Namespace) -> int:
     try:
         faults = FaultPlan.parse(args.faults, args.offsite_target)
         site = ReplicaSite(articles=args.articles, seed=args.seed, grow_every=args.grow, page_weight=args.page_weight)
-        server = ReplicaServer(site, port=args.port, faults=faults)
+        if args.crawl_delay < 0:
+            raise ValueError(f"--crawl-delay must be 0 or more, not {args.crawl_delay:g}")
+        server = ReplicaServer(site, port=args.port, faults=faults, crawl_delay=args.crawl_delay)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
     except OSError as exc:
@@ -300,6 +302,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="misbehave like a real site: 'all', or a list such as '5xx=0.2,429,badfeed' "
                               "(5xx, 429, timeout, truncated, offsite, loop, huge, slow, malformed, charset, "
                               "endless, badfeed, bomb)")
+    replica.add_argument("--crawl-delay", type=float, default=2.0, metavar="SECONDS",
+                         help="the Crawl-delay its robots.txt asks for (default: 2, as a polite site might)")
     replica.add_argument("--offsite-target", default=None, metavar="URL",
                          help="where the 'offsite' fault redirects and links (default: http://127.0.0.2:9/)")
     replica.set_defaults(func=cmd_replica)
