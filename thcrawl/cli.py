@@ -170,11 +170,11 @@ def _add_crawl_arguments(command: argparse.ArgumentParser) -> None:
                          help="override a Scrapy or thcrawl setting (repeatable)")
 
 
-def _date_option(value: str | None, name: str) -> object:
+def _date_option(value: str | None, name: str, end_of_day: bool = False) -> object:
     from thcrawl.dates import parse_bound
 
     try:
-        return parse_bound(value, name)
+        return parse_bound(value, name, end_of_day)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
 
@@ -186,7 +186,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     out = Path(args.out) if args.out else Path(args.data) / "exports" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     options = ExportOptions(data_dir=Path(args.data), out_dir=out, fmt=args.format,
-                            since=_date_option(args.since, "--since"), until=_date_option(args.until, "--until"),
+                            since=_date_option(args.since, "--since"), until=_date_option(args.until, "--until", end_of_day=True),
                             bom=args.bom, licence=args.licence)
     try:
         result = export(options)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from urllib.parse import urlsplit
 from thcrawl import SITE_URL
 from thcrawl.dates import parse_bound
 from thcrawl.run import new_run_dir, repair_crashed_runs
+from thcrawl.safety import is_loopback_url
 from thcrawl.spiders.ttv import SOURCES
 
 # Exit codes of `thcrawl crawl` (documented in the README).
@@ -29,16 +29,6 @@ FAST_SETTINGS = {
     "CONCURRENT_REQUESTS": 32,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
 }
-
-
-def is_loopback_url(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass
@@ -63,7 +53,7 @@ class CrawlOptions:
             raise ValueError("--fast is only for a replica on a loopback address (127.0.0.1, localhost)")
         if source not in SOURCES:
             raise ValueError(f"--source must be one of {', '.join(SOURCES)}")
-        low, high = parse_bound(since, "--since"), parse_bound(until, "--until")
+        low, high = parse_bound(since, "--since"), parse_bound(until, "--until", end_of_day=True)
         if low and high and low > high:
             raise ValueError("--since is after --until")
         if max_articles is not None and max_articles < 1:

@@ -54,6 +54,10 @@ REDIRECT_MAX_TIMES = 5
 # How big a response may be: article pages are ~100 KB; anything past 10 MB is not a page of the site.
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# How far a page may send it: links followed from one listing, feed or article page (a category page
+# lists ~20), and sub-sitemaps in a run (the site has a few per month since 2019). The rest are counted.
+THCRAWL_MAX_LINKS_PER_PAGE = 500
+THCRAWL_MAX_SITEMAPS = 5000
 
 # Requests stay on the configured site (host and port), whatever a page links or redirects to.
 DOWNLOADER_MIDDLEWARES = {

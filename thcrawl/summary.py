@@ -87,4 +87,5 @@ def build_summary(stats: dict[str, Any], reason: str, thresholds: dict[str, floa
         "superseded_versions": stats.get("thcrawl/dataset/superseded", 0),
         "duration_seconds": round(duration, 3) if duration is not None else None,
         "output": stats.get("thcrawl/output"),
+        "unreachable": stats.get("thcrawl/unreachable"),
     }
