@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -110,7 +111,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from thcrawl.replica.content import ReplicaSite
     from thcrawl.replica.server import ReplicaServer
 
-    site = ReplicaSite(articles=args.articles, seed=args.seed)
+    try:  # every option is checked before the replica starts
+        site = ReplicaSite(articles=args.articles, seed=args.seed)
+        CrawlOptions.from_args(base_url="http://127.0.0.1", out=args.out, fast=True, log_level=args.log_level)
+    except ValueError as exc:
+        raise CliError(f"--articles: {exc}" if "articles" in str(exc) else str(exc)) from exc
     with ReplicaServer(site) as server:
         print(f"replica of the site with {args.articles} articles at {server.base_url}")
         options = CrawlOptions.from_args(base_url=server.base_url, out=args.out, fast=True,
@@ -190,7 +195,11 @@ def cmd_export(args: argparse.Namespace) -> int:
                             bom=args.bom, licence=args.licence)
     try:
         result = export(options)
-    except (ValueError, OSError) as exc:
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        raise CliError(f"cannot write{where}: {exc.strerror} (give --out a writable folder)" if exc.strerror
+                       else str(exc)) from exc
+    except ValueError as exc:
         raise CliError(str(exc)) from exc
     print(f"exported {result.rows} articles in {len(result.resources)} file(s) to {result.out_dir}")
     print(f"manifest: {result.out_dir / 'datapackage.json'}")
@@ -226,15 +235,24 @@ def cmd_reparse(args: argparse.Namespace) -> int:
             raise CliError(f"{target}: no WARC file there")
         paths.extend(found)
     out = Path(args.out) if args.out else Path("data") / "reparse" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    if out.exists() and not out.is_dir():
+        raise CliError(f"--out must name a folder, and {out} is a file")
+    created = [part for part in (out, *out.parents) if not part.exists()]
     out.mkdir(parents=True, exist_ok=True)
     counts = ReparseCounts()
     invalid = 0
+    partial = out / "articles.jsonl.part"  # renamed when every WARC was read: a bad input leaves nothing
     try:
-        with (out / "articles.jsonl").open("w", encoding="utf-8") as handle:
+        with partial.open("w", encoding="utf-8") as handle:
             for item in reparse(paths, counts):
                 invalid += bool(validation_errors(item))
                 handle.write(dumps_line(item))
+        partial.replace(out / "articles.jsonl")
     except WarcError as exc:
+        partial.unlink(missing_ok=True)
+        for folder in created:  # innermost first; only the folders this command made, if still empty
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise CliError(str(exc)) from exc
     print(f"re-parsed {counts.articles} articles from {counts.records} archived pages of {len(paths)} WARC file(s) "
           f"({counts.failed} not articles, {invalid} invalid) -> {out / 'articles.jsonl'}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,17 @@ FAST_SETTINGS = {
 }
 
 
+def _check_data_folder(out: Path) -> None:
+    """--out must be (or be creatable as) a folder: its nearest existing part must be a writable folder."""
+    for part in (out, *out.parents):
+        if part.exists():
+            if not part.is_dir():
+                raise ValueError(f"--out must name a folder, and {part} is a file")
+            if not os.access(part, os.W_OK):
+                raise ValueError(f"--out: cannot write in {part}")
+            return
+
+
 @dataclass
 class CrawlOptions:
     base_url: str
@@ -53,6 +65,7 @@ class CrawlOptions:
             raise ValueError("--fast is only for a replica on a loopback address (127.0.0.1, localhost)")
         if source not in SOURCES:
             raise ValueError(f"--source must be one of {', '.join(SOURCES)}")
+        _check_data_folder(Path(out))
         low, high = parse_bound(since, "--since"), parse_bound(until, "--until", end_of_day=True)
         if low and high and low > high:
             raise ValueError("--since is after --until")
