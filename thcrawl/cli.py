@@ -319,7 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
     replica.add_argument("--faults", default=None, metavar="SPEC",
                          help="misbehave like a real site: 'all', or a list such as '5xx=0.2,429,badfeed' "
                               "(5xx, 429, timeout, truncated, offsite, loop, huge, slow, malformed, charset, "
-                              "endless, badfeed, bomb)")
+                              "endless, badfeed, bomb; by name only: canonical, offcanonical, deepnest, deepjson)")
     replica.add_argument("--crawl-delay", type=float, default=2.0, metavar="SECONDS",
                          help="the Crawl-delay its robots.txt asks for (default: 2, as a polite site might)")
     replica.add_argument("--offsite-target", default=None, metavar="URL",

@@ -88,4 +88,9 @@ def build_summary(stats: dict[str, Any], reason: str, thresholds: dict[str, floa
         "duration_seconds": round(duration, 3) if duration is not None else None,
         "output": stats.get("thcrawl/output"),
         "unreachable": stats.get("thcrawl/unreachable"),
+        # Canonical links that named another on-site URL (kept in canonical_url) or another site (ignored).
+        "canonical": {k.rsplit("/", 1)[-1]: v for k, v in stats.items() if k.startswith("thcrawl/canonical/")},
+        # Links and sub-sitemaps left unfollowed by THCRAWL_MAX_LINKS_PER_PAGE and THCRAWL_MAX_SITEMAPS.
+        "capped": {k.removeprefix("thcrawl/").replace("/capped", ""): v for k, v in sorted(stats.items())
+                   if k.startswith(("thcrawl/links/capped/", "thcrawl/sitemaps/capped"))},
     }

@@ -184,6 +184,12 @@ class Replica:
                              "http://10.255.255.1/bai-noi-bo-180250101000000003.htm"))
             html = html.replace('<h3 class="box-title">Xem thêm</h3><div class="box-stream">',
                                 f'<h3 class="box-title">Xem thêm</h3><div class="box-stream">{foreign}', 1)
+        if kind in ("canonical", "offcanonical"):
+            html = self._move_canonical(path, html, kind)
+        elif kind == "deepnest":
+            html = html.replace('data-role="content">', 'data-role="content">' + fault_kinds.deep_elements(), 1)
+        elif kind == "deepjson":
+            html = html.replace("</head>", fault_kinds.deep_jsonld() + "</head>", 1)
         if kind == "slow":
             response.drip = 1.5
         elif kind == "malformed":
@@ -196,6 +202,23 @@ class Replica:
                 html = html.replace('<meta charset="utf-8" />', "")
         response.body = html.encode("utf-8")
         return response
+
+    def canonical_target(self, path: str) -> str | None:
+        """Where the canonical fault's page points: the next article of the site (or the same path on
+        another site, for offcanonical)."""
+        kind = self.faults.article_fault(path)
+        if kind == "offcanonical":
+            return fault_kinds.OFFSITE_CANONICAL_HOST + path
+        index = self.site.index_of(article_id(path) or "")
+        if kind != "canonical" or index is None:
+            return None
+        return self.base_url + self.site.article((index + 1) % self.site.visible_count).path
+
+    def _move_canonical(self, path: str, html: str, kind: str) -> str:
+        # The canonical link, og:url and JSON-LD's mainEntityOfPage all name the other URL, as on a
+        # syndicated copy.
+        target = self.canonical_target(path)
+        return html.replace(f'{self.base_url}{path}"', f'{target}"') if target else html
 
     @staticmethod
     def _not_found() -> Response:
