@@ -30,7 +30,7 @@ from thcrawl.extract.feed import FeedError, FeedPage, SitemapPage
 from thcrawl.identity import AGREES, settle_identity
 from thcrawl.reachability import reach_problem
 from thcrawl.runstate import state_for
-from thcrawl.safety import is_loopback_url
+from thcrawl.safety import manners_problem
 from thcrawl.urls import absolute, article_id
 
 SOURCES = ("listing", "rss", "sitemap")
@@ -130,11 +130,9 @@ class TtvSpider(scrapy.Spider):
 
     def check_manners(self) -> None:
         """The polite settings may be switched off (--fast) only for a replica on this machine."""
-        settings = self.crawler.settings
-        polite = settings.getbool("THCRAWL_HONOUR_CRAWL_DELAY") and settings.getbool("ROBOTSTXT_OBEY")
-        if not polite and not is_loopback_url(self.base_url):
-            raise ArgumentError("Crawl-delay and robots.txt may be switched off (--fast, THCRAWL_HONOUR_CRAWL_DELAY, "
-                                "ROBOTSTXT_OBEY) only for a replica on a loopback address")
+        problem = manners_problem(self.crawler.settings, self.base_url)
+        if problem:
+            raise ArgumentError(problem)
 
     @property
     def links_per_page(self) -> int:

@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy.settings import Settings
+
 from thcrawl import SITE_URL
 from thcrawl.dates import parse_bound
 from thcrawl.run import new_run_dir, repair_crashed_runs
-from thcrawl.safety import is_loopback_url
+from thcrawl.safety import is_loopback_url, manners_problem
 from thcrawl.spiders.ttv import SOURCES
 
 # Exit codes of `thcrawl crawl` (documented in the README).
@@ -87,6 +89,12 @@ class CrawlOptions:
         if recheck_hours is not None:
             merged["THCRAWL_RECHECK_HOURS"] = recheck_hours
         merged.update(settings or {})
+        probe = Settings()
+        probe.setmodule("thcrawl.settings", priority="project")
+        probe.setdict(merged, priority="cmdline")
+        problem = manners_problem(probe, base_url)
+        if problem:
+            raise ValueError(problem)
         spider_args = {"base_url": base_url, "source": source, "since": since, "until": until,
                        "categories": categories, "max_articles": max_articles,
                        "follow_see_more": "1" if follow_see_more else "0"}
@@ -117,7 +125,6 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
 
 def _run_locked(options: CrawlOptions) -> CrawlResult:
     from scrapy.crawler import CrawlerProcess
-    from scrapy.settings import Settings
 
     from thcrawl.spiders.ttv import TtvSpider
 

@@ -49,6 +49,16 @@ def is_loopback_url(url: str) -> bool:
         return False
 
 
+def manners_problem(settings: object, base_url: str) -> str | None:
+    """Why these settings may not crawl this site, or None: robots.txt and its Crawl-delay may be
+    switched off (--fast, THCRAWL_HONOUR_CRAWL_DELAY, ROBOTSTXT_OBEY) only for a replica on this machine."""
+    polite = settings.getbool("THCRAWL_HONOUR_CRAWL_DELAY") and settings.getbool("ROBOTSTXT_OBEY")
+    if polite or is_loopback_url(base_url):
+        return None
+    return ("Crawl-delay and robots.txt may be switched off (--fast, THCRAWL_HONOUR_CRAWL_DELAY, "
+            "ROBOTSTXT_OBEY) only for a replica on a loopback address")
+
+
 class SiteOnlyMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
