@@ -16,7 +16,7 @@ from thcrawl import SITE_URL
 from thcrawl.dates import parse_bound
 from thcrawl.run import new_run_dir, repair_crashed_runs
 from thcrawl.safety import is_loopback_url, manners_problem
-from thcrawl.spiders.ttv import SOURCES
+from thcrawl.spiders.ttv import SOURCES, TtvSpider
 
 # Exit codes of `thcrawl crawl` (documented in the README).
 EXIT_OK = 0
@@ -98,6 +98,7 @@ class CrawlOptions:
         spider_args = {"base_url": base_url, "source": source, "since": since, "until": until,
                        "categories": categories, "max_articles": max_articles,
                        "follow_see_more": "1" if follow_see_more else "0"}
+        TtvSpider(**spider_args)  # the spider's own checks too (ArgumentError is a ValueError): one line, exit 2
         return cls(base_url=base_url, data_dir=Path(out), spider_args=spider_args, settings=merged)
 
 
@@ -125,8 +126,6 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
 
 def _run_locked(options: CrawlOptions) -> CrawlResult:
     from scrapy.crawler import CrawlerProcess
-
-    from thcrawl.spiders.ttv import TtvSpider
 
     for repaired in repair_crashed_runs(options.data_dir):
         logging.getLogger(__name__).warning("cut a torn last line from %s (its run was killed)", repaired)

@@ -29,6 +29,7 @@ class CrawlDelay:
         settings = crawler.settings
         self.user_agent = settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT") or "*"
         self.floors: dict[str, float] = {}
+        self.jitter = 0.5  # the crawl's own delay jitter, read from the downloader when robots.txt comes
         crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
 
     @classmethod
@@ -42,6 +43,7 @@ class CrawlDelay:
         if not delay or delay <= 0:
             return
         downloader = self.crawler.engine.downloader
+        self.jitter = getattr(downloader, "_jitter", self.jitter)
         key = downloader.get_slot_key(request)
         self.floors[key] = float(delay)
         # A slot Scrapy recycles after a quiet minute is rebuilt from these settings, floor included.
@@ -54,12 +56,13 @@ class CrawlDelay:
 
     def hold(self, key: str | None, slot: Slot) -> None:
         """Keep the slot at or above its floor. Scrapy's jitter draws each wait from delay × (1 ± jitter):
-        near the floor the jitter narrows, so that no drawn wait falls below the Crawl-delay."""
+        near the floor the jitter narrows, so that no drawn wait falls below the Crawl-delay, and it
+        widens back to the crawl's own as AutoThrottle raises the delay."""
         floor = self.floors.get(key or "")
         if not floor:
             return
         slot.delay = max(slot.delay, floor)
-        slot.jitter = min(slot.jitter, 1.0 - floor / slot.delay)
+        slot.jitter = max(0.0, min(self.jitter, 1.0 - floor / slot.delay))
 
 
 class RetryAfterMiddleware:
