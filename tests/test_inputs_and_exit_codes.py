@@ -4,6 +4,7 @@ folder can be exported and verified, and the site check reads a URL as the downl
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import shutil
@@ -118,19 +119,25 @@ def test_max_articles_zero_is_exit_2(tmp_path):
 
 
 # -- a read-only data folder ---------------------------------------------------------------------------
-@pytest.fixture
-def read_only_copy(full_data, tmp_path):
-    """The data folder on a read-only mount (we are root in the test machine: chmod would not stop us)."""
-    mount = tmp_path / "ro"
+@contextlib.contextmanager
+def read_only_mount(source, mount):
+    """A copy of `source` on a read-only tmpfs at `mount` (we are root on the test machine: chmod
+    would not stop a write)."""
     mount.mkdir()
     if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], capture_output=True).returncode:
         pytest.skip("cannot mount a tmpfs here (needs root)")
     try:
-        shutil.copytree(full_data, mount, dirs_exist_ok=True)
+        shutil.copytree(source, mount, dirs_exist_ok=True)
         subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
         yield mount
     finally:
         subprocess.run(["umount", str(mount)], check=False)
+
+
+@pytest.fixture
+def read_only_copy(full_data, tmp_path):
+    with read_only_mount(full_data, tmp_path / "ro") as mount:
+        yield mount
 
 
 def test_export_and_verify_read_a_read_only_data_folder(read_only_copy, tmp_path):
@@ -142,8 +149,11 @@ def test_export_and_verify_read_a_read_only_data_folder(read_only_copy, tmp_path
     assert f"exported {ARTICLES} articles" in result.stdout
     manifest = json.loads((out / "datapackage.json").read_text("utf-8"))
     assert len(manifest["thcrawl"]["runs"]) == 1  # read from the read-only state database
-    verified = run_cli("verify", str(out))
-    assert f"{ARTICLES} rows" in verified.stdout and "Traceback" not in verified.stderr
+    with read_only_mount(out, tmp_path / "ro-export") as archived:  # an export archived read-only
+        verified = run_cli("verify", str(archived))
+    assert f"{ARTICLES} rows" in verified.stdout and "Traceback" not in verified.stderr, verified.stderr
+    assert verified.returncode == (0 if "clean" in verified.stdout else 1)
+    assert "Read-only" not in verified.stdout + verified.stderr
     # Without --out the export would go inside the read-only folder: one line, exit 2.
     line = one_line_error(run_cli("export", "--format", "csv", "--data", str(read_only_copy)))
     assert "Read-only file system" in line and "--out" in line
