@@ -93,7 +93,9 @@ def test_a_file_as_out_is_exit_2(tmp_path):
     a_file.write_text("x")
     for args in (["crawl", "--base-url", "http://127.0.0.1:9", "--out", str(a_file)],
                  ["crawl", "--base-url", "http://127.0.0.1:9", "--out", str(a_file / "sub")],
-                 ["demo", "--out", str(a_file)]):
+                 ["demo", "--out", str(a_file)],
+                 ["export", "--format", "csv", "--out", str(a_file)],
+                 ["reparse", str(a_file), "--out", str(a_file)]):
         assert "is a file" in one_line_error(run_cli(*args))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"] and a_file.read_text() == "x"
 

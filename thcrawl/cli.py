@@ -50,6 +50,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
         parsed = parse_page(body, args.url or url, content_type)
     except (NotHtmlError, NotAnArticleError) as exc:
         raise CliError(f"{args.target}: {exc}") from exc
+    except RecursionError as exc:  # elements nested thousands deep: what the crawl lists as parse_error
+        raise CliError(f"{args.target}: nested too deeply to extract (parse_error)") from exc
     out = sys.stdout
     for item in parsed.items:
         out.write(dumps_line(item))
@@ -190,6 +192,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from thcrawl.export import ExportOptions, export
 
     out = Path(args.out) if args.out else Path(args.data) / "exports" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    if out.exists() and not out.is_dir():
+        raise CliError(f"--out must name a folder, and {out} is a file")
     options = ExportOptions(data_dir=Path(args.data), out_dir=out, fmt=args.format,
                             since=_date_option(args.since, "--since"), until=_date_option(args.until, "--until", end_of_day=True),
                             bom=args.bom, licence=args.licence)
