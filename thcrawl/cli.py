@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -49,6 +50,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
         parsed = parse_page(body, args.url or url, content_type)
     except (NotHtmlError, NotAnArticleError) as exc:
         raise CliError(f"{args.target}: {exc}") from exc
+    except RecursionError as exc:  # elements nested thousands deep: what the crawl lists as parse_error
+        raise CliError(f"{args.target}: nested too deeply to extract (parse_error)") from exc
     out = sys.stdout
     for item in parsed.items:
         out.write(dumps_line(item))
@@ -110,7 +113,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from thcrawl.replica.content import ReplicaSite
     from thcrawl.replica.server import ReplicaServer
 
-    site = ReplicaSite(articles=args.articles, seed=args.seed)
+    try:  # every option is checked before the replica starts
+        site = ReplicaSite(articles=args.articles, seed=args.seed)
+        CrawlOptions.from_args(base_url="http://127.0.0.1", out=args.out, fast=True, log_level=args.log_level)
+    except ValueError as exc:
+        raise CliError(f"--articles: {exc}" if "articles" in str(exc) else str(exc)) from exc
     with ReplicaServer(site) as server:
         print(f"replica of the site with {args.articles} articles at {server.base_url}")
         options = CrawlOptions.from_args(base_url=server.base_url, out=args.out, fast=True,
@@ -131,7 +138,9 @@ def cmd_replica(args: argparse.Namespace) -> int:
     try:
         faults = FaultPlan.parse(args.faults, args.offsite_target)
         site = ReplicaSite(articles=args.articles, seed=args.seed, grow_every=args.grow, page_weight=args.page_weight)
-        server = ReplicaServer(site, port=args.port, faults=faults)
+        if args.crawl_delay < 0:
+            raise ValueError(f"--crawl-delay must be 0 or more, not {args.crawl_delay:g}")
+        server = ReplicaServer(site, port=args.port, faults=faults, crawl_delay=args.crawl_delay)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
     except OSError as exc:
@@ -168,11 +177,11 @@ def _add_crawl_arguments(command: argparse.ArgumentParser) -> None:
                          help="override a Scrapy or thcrawl setting (repeatable)")
 
 
-def _date_option(value: str | None, name: str) -> object:
+def _date_option(value: str | None, name: str, end_of_day: bool = False) -> object:
     from thcrawl.dates import parse_bound
 
     try:
-        return parse_bound(value, name)
+        return parse_bound(value, name, end_of_day)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
 
@@ -183,12 +192,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     from thcrawl.export import ExportOptions, export
 
     out = Path(args.out) if args.out else Path(args.data) / "exports" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    if out.exists() and not out.is_dir():
+        raise CliError(f"--out must name a folder, and {out} is a file")
     options = ExportOptions(data_dir=Path(args.data), out_dir=out, fmt=args.format,
-                            since=_date_option(args.since, "--since"), until=_date_option(args.until, "--until"),
+                            since=_date_option(args.since, "--since"), until=_date_option(args.until, "--until", end_of_day=True),
                             bom=args.bom, licence=args.licence)
     try:
         result = export(options)
-    except (ValueError, OSError) as exc:
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        raise CliError(f"cannot write{where}: {exc.strerror} (give --out a writable folder)" if exc.strerror
+                       else str(exc)) from exc
+    except ValueError as exc:
         raise CliError(str(exc)) from exc
     print(f"exported {result.rows} articles in {len(result.resources)} file(s) to {result.out_dir}")
     print(f"manifest: {result.out_dir / 'datapackage.json'}")
@@ -224,15 +239,24 @@ def cmd_reparse(args: argparse.Namespace) -> int:
             raise CliError(f"{target}: no WARC file there")
         paths.extend(found)
     out = Path(args.out) if args.out else Path("data") / "reparse" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    if out.exists() and not out.is_dir():
+        raise CliError(f"--out must name a folder, and {out} is a file")
+    created = [part for part in (out, *out.parents) if not part.exists()]
     out.mkdir(parents=True, exist_ok=True)
     counts = ReparseCounts()
     invalid = 0
+    partial = out / "articles.jsonl.part"  # renamed when every WARC was read: a bad input leaves nothing
     try:
-        with (out / "articles.jsonl").open("w", encoding="utf-8") as handle:
+        with partial.open("w", encoding="utf-8") as handle:
             for item in reparse(paths, counts):
                 invalid += bool(validation_errors(item))
                 handle.write(dumps_line(item))
+        partial.replace(out / "articles.jsonl")
     except WarcError as exc:
+        partial.unlink(missing_ok=True)
+        for folder in created:  # innermost first; only the folders this command made, if still empty
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise CliError(str(exc)) from exc
     print(f"re-parsed {counts.articles} articles from {counts.records} archived pages of {len(paths)} WARC file(s) "
           f"({counts.failed} not articles, {invalid} invalid) -> {out / 'articles.jsonl'}")
@@ -299,7 +323,9 @@ def build_parser() -> argparse.ArgumentParser:
     replica.add_argument("--faults", default=None, metavar="SPEC",
                          help="misbehave like a real site: 'all', or a list such as '5xx=0.2,429,badfeed' "
                               "(5xx, 429, timeout, truncated, offsite, loop, huge, slow, malformed, charset, "
-                              "endless, badfeed, bomb)")
+                              "endless, badfeed, bomb; by name only: canonical, offcanonical, deepnest, deepjson)")
+    replica.add_argument("--crawl-delay", type=float, default=2.0, metavar="SECONDS",
+                         help="the Crawl-delay its robots.txt asks for (default: 2, as a polite site might)")
     replica.add_argument("--offsite-target", default=None, metavar="URL",
                          help="where the 'offsite' fault redirects and links (default: http://127.0.0.2:9/)")
     replica.set_defaults(func=cmd_replica)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy.settings import Settings
+
 from thcrawl import SITE_URL
 from thcrawl.dates import parse_bound
 from thcrawl.run import new_run_dir, repair_crashed_runs
-from thcrawl.spiders.ttv import SOURCES
+from thcrawl.safety import is_loopback_url, manners_problem
+from thcrawl.spiders.ttv import SOURCES, TtvSpider
 
 # Exit codes of `thcrawl crawl` (documented in the README).
 EXIT_OK = 0
@@ -31,14 +34,15 @@ FAST_SETTINGS = {
 }
 
 
-def is_loopback_url(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+def _check_data_folder(out: Path) -> None:
+    """--out must be (or be creatable as) a folder: its nearest existing part must be a writable folder."""
+    for part in (out, *out.parents):
+        if part.exists():
+            if not part.is_dir():
+                raise ValueError(f"--out must name a folder, and {part} is a file")
+            if not os.access(part, os.W_OK):
+                raise ValueError(f"--out: cannot write in {part}")
+            return
 
 
 @dataclass
@@ -63,7 +67,8 @@ class CrawlOptions:
             raise ValueError("--fast is only for a replica on a loopback address (127.0.0.1, localhost)")
         if source not in SOURCES:
             raise ValueError(f"--source must be one of {', '.join(SOURCES)}")
-        low, high = parse_bound(since, "--since"), parse_bound(until, "--until")
+        _check_data_folder(Path(out))
+        low, high = parse_bound(since, "--since"), parse_bound(until, "--until", end_of_day=True)
         if low and high and low > high:
             raise ValueError("--since is after --until")
         if max_articles is not None and max_articles < 1:
@@ -84,9 +89,16 @@ class CrawlOptions:
         if recheck_hours is not None:
             merged["THCRAWL_RECHECK_HOURS"] = recheck_hours
         merged.update(settings or {})
+        probe = Settings()
+        probe.setmodule("thcrawl.settings", priority="project")
+        probe.setdict(merged, priority="cmdline")
+        problem = manners_problem(probe, base_url)
+        if problem:
+            raise ValueError(problem)
         spider_args = {"base_url": base_url, "source": source, "since": since, "until": until,
                        "categories": categories, "max_articles": max_articles,
                        "follow_see_more": "1" if follow_see_more else "0"}
+        TtvSpider(**spider_args)  # the spider's own checks too (ArgumentError is a ValueError): one line, exit 2
         return cls(base_url=base_url, data_dir=Path(out), spider_args=spider_args, settings=merged)
 
 
@@ -114,9 +126,6 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
 
 def _run_locked(options: CrawlOptions) -> CrawlResult:
     from scrapy.crawler import CrawlerProcess
-    from scrapy.settings import Settings
-
-    from thcrawl.spiders.ttv import TtvSpider
 
     for repaired in repair_crashed_runs(options.data_dir):
         logging.getLogger(__name__).warning("cut a torn last line from %s (its run was killed)", repaired)

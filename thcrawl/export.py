@@ -10,8 +10,10 @@ import csv
 import gzip
 import hashlib
 import json
+import sqlite3
 import sys
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +28,6 @@ from thcrawl.dates import VN_TZ, to_iso
 from thcrawl.formats import ARROW_SCHEMA, FIELDS, to_arrow_row, to_csv_row
 from thcrawl.jsonl import dumps_line_bytes
 from thcrawl.runstate import STATE_FILE
-from thcrawl.state import StateStore
 from thcrawl.validation import article_schema
 
 FORMATS = ("jsonl.gz", "parquet", "csv")
@@ -236,20 +237,31 @@ def table_schema() -> dict[str, Any]:
     return {"fields": fields, "primaryKey": ["id"]}
 
 
+def read_only_rows(state_file: Path, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of the state database, opened read-only: an export may read an archived, read-only data
+    folder. `immutable` when not even SQLite's shared-memory file can be made there (a read-only mount)."""
+    uri = state_file.resolve().as_uri()
+    for mode in ("mode=ro", "mode=ro&immutable=1"):
+        try:
+            with closing(sqlite3.connect(f"{uri}?{mode}", uri=True)) as db:
+                return db.execute(sql).fetchall()
+        except sqlite3.OperationalError:
+            continue
+    raise OSError(f"cannot read the state database {state_file}")
+
+
 def provenance(data_dir: Path) -> dict[str, Any]:
     runs, sites, settings = [], set(), {}
     state_file = data_dir / STATE_FILE
     if state_file.exists():
-        state = StateStore(state_file)
-        for run_id, started, finished, status, summary in state.rows(
-                "SELECT run_id, started_at, finished_at, status, summary FROM runs ORDER BY started_at"):
+        for run_id, started, finished, status, summary in read_only_rows(
+                state_file, "SELECT run_id, started_at, finished_at, status, summary FROM runs ORDER BY started_at"):
             details = json.loads(summary) if summary else {}
             runs.append({"run": run_id, "started": started, "finished": finished, "status": status,
                          "mode": details.get("mode"), "articles": details.get("articles")})
             if details.get("site"):
                 sites.add(details["site"])
             settings = details.get("settings") or settings
-        state.close()
     return {"runs": runs, "sites": sorted(sites) or [SITE_URL], "crawl_settings": settings}
 
 

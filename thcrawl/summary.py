@@ -34,7 +34,15 @@ def coverage(stats: dict[str, Any]) -> dict[str, float | None]:
     return {f: round(stats.get(f"thcrawl/coverage/{f}", 0) / written, 4) if written else None for f in COVERAGE_FIELDS}
 
 
-def build_summary(stats: dict[str, Any], reason: str, thresholds: dict[str, float] | None = None) -> dict[str, Any]:
+def lost_share(stats: dict[str, Any]) -> float | None:
+    """The share of the article URLs a run tried that it could not turn into a row (after retries)."""
+    failed = stats.get("thcrawl/failed", 0)
+    tried = stats.get("thcrawl/items/written", 0) + failed
+    return round(failed / tried, 4) if tried else None
+
+
+def build_summary(stats: dict[str, Any], reason: str, thresholds: dict[str, float] | None = None,
+                  max_lost_share: float = 0.05) -> dict[str, Any]:
     start = stats.get("start_time")
     finish = stats.get("finish_time") or datetime.now(UTC)
     duration = (finish - start).total_seconds() if start else None
@@ -47,7 +55,10 @@ def build_summary(stats: dict[str, Any], reason: str, thresholds: dict[str, floa
             written == 0 and not stats.get("thcrawl/articles/skipped_known") and sum(errors.values()) > 0):
         status = FAILED
     else:
-        status = DEGRADED if low else OK
+        # Degraded: a layout change (low coverage), articles lost past the tolerated share, or an
+        # exception that only reached the log (thcrawl.health).
+        lost = lost_share(stats) or 0.0
+        status = DEGRADED if low or lost > max_lost_share or stats.get("thcrawl/errors/unhandled") else OK
     return {
         "status": status,
         "finish_reason": reason,
@@ -60,6 +71,7 @@ def build_summary(stats: dict[str, Any], reason: str, thresholds: dict[str, floa
         "failed": stats.get("thcrawl/failed", 0),
         "failed_by_reason": {k.split("/", 2)[-1]: v for k, v in sorted(stats.items()) if k.startswith("thcrawl/failed/")},
         "failures": (stats.get("thcrawl/failures") or [])[:MAX_LISTED_FAILURES],
+        "lost_share": lost_share(stats),
         "duplicates": stats.get("thcrawl/items/duplicate", 0),
         "invalid": stats.get("thcrawl/items/invalid", 0),
         "requests": stats.get("downloader/request_count", 0),
@@ -75,4 +87,10 @@ def build_summary(stats: dict[str, Any], reason: str, thresholds: dict[str, floa
         "superseded_versions": stats.get("thcrawl/dataset/superseded", 0),
         "duration_seconds": round(duration, 3) if duration is not None else None,
         "output": stats.get("thcrawl/output"),
+        "unreachable": stats.get("thcrawl/unreachable"),
+        # Canonical links that named another on-site URL (kept in canonical_url) or another site (ignored).
+        "canonical": {k.rsplit("/", 1)[-1]: v for k, v in stats.items() if k.startswith("thcrawl/canonical/")},
+        # Links and sub-sitemaps left unfollowed by THCRAWL_MAX_LINKS_PER_PAGE and THCRAWL_MAX_SITEMAPS.
+        "capped": {k.removeprefix("thcrawl/").replace("/capped", ""): v for k, v in sorted(stats.items())
+                   if k.startswith(("thcrawl/links/capped/", "thcrawl/sitemaps/capped"))},
     }
