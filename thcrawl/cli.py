@@ -182,7 +182,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     from thcrawl.export import ExportOptions, export
 
-    out = Path(args.out) if args.out else Path(args.data) / "exports" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    # The default folder says its format: DATA/exports/<UTC time>-parquet
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = Path(args.out) if args.out else Path(args.data) / "exports" / f"{stamp}-{args.format.replace('.', '-')}"
     options = ExportOptions(data_dir=Path(args.data), out_dir=out, fmt=args.format,
                             since=_date_option(args.since, "--since"), until=_date_option(args.until, "--until"),
                             bom=args.bom, licence=args.licence)
