@@ -97,12 +97,41 @@ def _report(result: CrawlResult) -> None:
                   f"({summary['coverage']})", file=sys.stderr)
 
 
+def _write_report(data_dir: Path) -> None:
+    """Refresh DATA/report.html after a run; a report that cannot be written never fails the crawl."""
+    from thcrawl.report import write_report
+
+    try:
+        print(f"report: {write_report(data_dir)}")
+    except (OSError, ValueError) as exc:
+        print(f"thcrawl: report not written: {exc}", file=sys.stderr)
+
+
 def cmd_crawl(args: argparse.Namespace) -> int:
     from thcrawl.crawl import run_crawl
 
-    result = run_crawl(_crawl_options(args))
+    options = _crawl_options(args)
+    result = run_crawl(options)
     _report(result)
+    if result.run_dir:
+        _write_report(options.data_dir)
     return result.exit_code
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from thcrawl.report import write_report
+
+    data = Path(args.data)
+    if not (data / "runs").is_dir() and not (data / "articles").is_dir():
+        raise CliError(f"{data} holds no run and no dataset: run `thcrawl crawl --out {data}` first")
+    out = Path(args.out) if args.out else None
+    if out is not None and out.is_dir():
+        raise CliError(f"--out takes a file name (FILE.html), and {out} is a folder")
+    try:
+        print(write_report(data, out))
+    except OSError as exc:
+        raise CliError(f"cannot write the report: {exc.strerror or exc}") from exc
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -120,6 +149,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if result.run_dir:
         print(f"articles: {result.run_dir / 'articles.jsonl'}")
         print(f"dataset: {Path(args.out) / 'articles'}")
+        _write_report(Path(args.out))
     return result.exit_code
 
 
@@ -279,6 +309,16 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--bom", action="store_true", help="CSV: start with a UTF-8 BOM, for spreadsheet programs")
     export.add_argument("--licence", default=None, help="licence or attribution note for the manifest")
     export.set_defaults(func=cmd_export)
+
+    report = commands.add_parser(
+        "report", help="write one self-contained HTML page with charts of the runs and the dataset",
+        description="Charts of every run (articles, requests, errors, duration, field coverage, extraction "
+                    "layers, failure reasons) and of the archive's articles per month, in one HTML file that "
+                    "opens offline. `thcrawl crawl` refreshes DATA/report.html after each run.")
+    report.add_argument("--data", default="data", metavar="DIR", help="data folder (default: data)")
+    report.add_argument("--out", default=None, metavar="FILE.html", help="where to write it "
+                        "(default: DATA/report.html)")
+    report.set_defaults(func=cmd_report)
 
     verify = commands.add_parser("verify", help="check an export against its manifest; exit 0 only when clean")
     verify.add_argument("folder", metavar="DIR")
