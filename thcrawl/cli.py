@@ -80,6 +80,16 @@ def _crawl_options(args: argparse.Namespace) -> CrawlOptions:
         raise CliError(str(exc)) from exc
 
 
+def _check_monitoring(options: CrawlOptions) -> None:
+    """Monitoring settings given with -s, checked before Scrapy starts."""
+    from thcrawl.monitoring import notifier_names
+
+    try:
+        notifier_names(options.settings.get("THCRAWL_NOTIFY"))
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+
+
 def _report(result: CrawlResult) -> None:
     summary = result.summary or {}
     if summary.get("status") == "lock_held":
@@ -111,6 +121,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     from thcrawl.crawl import run_crawl
 
     options = _crawl_options(args)
+    _check_monitoring(options)
     result = run_crawl(options)
     _report(result)
     if result.run_dir:

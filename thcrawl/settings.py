@@ -68,7 +68,23 @@ EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "thcrawl.lifecycle.RunLifecycle": 500,
     "thcrawl.progress.ProgressLine": 510,
+    "thcrawl.monitoring.Monitoring": 520,
 }
+
+# Monitoring (pip install 'thcrawl[monitor]', then -s SPIDERMON_ENABLED=True): spidermon's monitors over the
+# run's own stats when it ends, and a notification when one fails. THCRAWL_NOTIFY lists the channels
+# ("email,slack,telegram,discord"), each set up with spidermon's settings (SPIDERMON_SMTP_HOST,
+# SPIDERMON_EMAIL_TO, SPIDERMON_SLACK_SENDER_TOKEN, SPIDERMON_TELEGRAM_SENDER_TOKEN, ...).
+SPIDERMON_ENABLED = False
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["thcrawl.monitors.RunMonitorSuite"]
+THCRAWL_NOTIFY = []
+SPIDERMON_EMAIL_SUBJECT = "thcrawl: a monitor of the {{ data.spider.name }} run failed"
+SPIDERMON_BODY_TEXT = ("{% for r in result.monitors_failed_results %}{{ r.monitor.name }}: {{ r.reason }}\n"
+                       "{% endfor %}")
+THCRAWL_MONITOR_MIN_ARTICLES = 1  # articles written (or, incremental, known ones still listed)
+THCRAWL_MONITOR_MAX_ERROR_SHARE = 0.05  # errors per request
+THCRAWL_MONITOR_MAX_LOST_SHARE = 0.02  # articles lost for good per article tried
+THCRAWL_MONITOR_MAX_LAYER_DROP = 0.15  # fall of the CMS layer's share of field values since the last run
 ITEM_PIPELINES = {
     "thcrawl.pipelines.dates.DatesPipeline": 100,
     "thcrawl.pipelines.dedupe.DedupePipeline": 200,
