@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -80,6 +81,15 @@ def _crawl_options(args: argparse.Namespace) -> CrawlOptions:
         raise CliError(str(exc)) from exc
 
 
+def _report_json(result: CrawlResult, report: Path | None) -> None:
+    """`--log-format json`: the run's outcome as one JSON object on stdout (the log is on stderr)."""
+    summary = dict(result.summary or {})
+    summary.pop("failures", None)  # up to 200 URLs: they stay in stats.json
+    print(json.dumps({"event": "run_finished", "exit_code": result.exit_code,
+                      "run_dir": str(result.run_dir) if result.run_dir else None,
+                      "report": str(report) if report else None, **summary}, ensure_ascii=False, default=str))
+
+
 def _check_monitoring(options: CrawlOptions) -> None:
     """Monitoring settings given with -s, checked before Scrapy starts."""
     from thcrawl.monitoring import notifier_names
@@ -107,14 +117,18 @@ def _report(result: CrawlResult) -> None:
                   f"({summary['coverage']})", file=sys.stderr)
 
 
-def _write_report(data_dir: Path) -> None:
+def _write_report(data_dir: Path, quiet: bool = False) -> Path | None:
     """Refresh DATA/report.html after a run; a report that cannot be written never fails the crawl."""
     from thcrawl.report import write_report
 
     try:
-        print(f"report: {write_report(data_dir)}")
+        path = write_report(data_dir)
     except (OSError, ValueError) as exc:
         print(f"thcrawl: report not written: {exc}", file=sys.stderr)
+        return None
+    if not quiet:
+        print(f"report: {path}")
+    return path
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
@@ -122,10 +136,14 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
     options = _crawl_options(args)
     _check_monitoring(options)
+    options.settings.setdefault("THCRAWL_LOG_FORMAT", args.log_format)
     result = run_crawl(options)
-    _report(result)
-    if result.run_dir:
-        _write_report(options.data_dir)
+    as_json = options.settings["THCRAWL_LOG_FORMAT"] == "json"
+    if not as_json:
+        _report(result)
+    report = _write_report(options.data_dir, quiet=as_json) if result.run_dir else None
+    if as_json:
+        _report_json(result, report)
     return result.exit_code
 
 
@@ -301,6 +319,9 @@ def build_parser() -> argparse.ArgumentParser:
                                             "with stats.json beside it.")
     _add_crawl_arguments(crawl)
     crawl.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: WARNING)")
+    crawl.add_argument("--log-format", default="text", choices=("text", "json"),
+                       help="'json': the log (stderr) as one JSON object per line and the run's outcome as one "
+                            "JSON object on stdout, for cron and log collectors (default: text)")
     crawl.set_defaults(func=cmd_crawl)
 
     demo = commands.add_parser("demo", help="start a local replica, crawl it fast, print where the output is")

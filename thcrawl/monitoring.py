@@ -33,7 +33,7 @@ class Monitoring:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> object:
         if not crawler.settings.getbool("SPIDERMON_ENABLED"):
-            raise NotConfigured("SPIDERMON_ENABLED is off")
+            raise NotConfigured
         try:
             from spidermon.contrib.scrapy.extensions import Spidermon
         except ImportError as exc:

@@ -111,4 +111,10 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+# `thcrawl crawl --log-format json`: one JSON object per log line, for cron and log collectors.
+THCRAWL_LOG_FORMAT = "text"
+# Scrapy's periodic stats line (every LOGSTATS_INTERVAL s), whatever the log level: None = when stdout is not
+# a terminal (cron, a pipe, a file), where the progress line does not show.
+THCRAWL_PERIODIC_STATS = None
+LOGSTATS_INTERVAL = 60.0
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
