@@ -300,10 +300,25 @@ def cmd_reparse(args: argparse.Namespace) -> int:
     return 0
 
 
+EXIT_CODES = """exit codes:
+  0  success (verify: the export is clean)
+  1  failure: the crawl did not finish or fetched nothing and had errors; verify found problems
+  2  bad input: a one-line message on stderr
+  3  crawl degraded: field coverage below THCRAWL_MIN_COVERAGE (a layout change on the site?)
+  4  crawl not started: another run holds the data folder's lock
+  130  interrupted (Ctrl-C)
+
+Run `thcrawl COMMAND --help` for a command's options. Documentation: README.md, docs/schema.md."""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="thcrawl", description=__doc__)
+    parser = argparse.ArgumentParser(prog="thcrawl", epilog=EXIT_CODES,
+                                     description="Crawl truyenhinhthanhhoa.vn (or its local replica) into a "
+                                                 "dataset, export and verify it, and report on the runs.",
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"thcrawl {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                     help="one of the commands below")
 
     parse = commands.add_parser(
         "parse", help="extract one saved or fetched page and print it as JSONL",
@@ -332,7 +347,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     export = commands.add_parser("export", help="export the dataset as jsonl.gz, Parquet or CSV with a manifest")
-    export.add_argument("--format", required=True, choices=("jsonl.gz", "parquet", "csv"))
+    export.add_argument("--format", required=True, choices=("jsonl.gz", "parquet", "csv"),
+                        help="jsonl.gz (rows as they are), parquet (articles/year=Y/month=M/ partition tree) "
+                             "or csv (nested fields as JSON text)")
     export.add_argument("--since", help="only articles published at or after this date")
     export.add_argument("--until", help="only articles published at or before this date")
     export.add_argument("--data", default="data", metavar="DIR", help="data folder holding articles/ (default: data)")
@@ -353,7 +370,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(func=cmd_report)
 
     verify = commands.add_parser("verify", help="check an export against its manifest; exit 0 only when clean")
-    verify.add_argument("folder", metavar="DIR")
+    verify.add_argument("folder", metavar="DIR", help="an export folder holding datapackage.json")
     verify.set_defaults(func=cmd_verify)
 
     reparse = commands.add_parser("reparse", help="re-extract articles from WARC files with today's page objects")
