@@ -23,7 +23,6 @@ from thcrawl.replica.server import ReplicaServer
 
 pytest.importorskip("scrapyd", reason="scrapyd is in the test extra: pip install -e '.[test]'")
 pytest.importorskip("scrapyd_client", reason="scrapyd-client is in the test extra: pip install -e '.[test]'")
-pytestmark = pytest.mark.slow
 
 ARTICLES = 25
 BIN = Path(sys.executable).parent
