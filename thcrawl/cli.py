@@ -92,12 +92,17 @@ def _report_json(result: CrawlResult, report: Path | None) -> None:
 
 def _check_monitoring(options: CrawlOptions) -> None:
     """Monitoring settings given with -s, checked before Scrapy starts."""
+    from importlib.util import find_spec
+
     from thcrawl.monitoring import notifier_names
 
     try:
         notifier_names(options.settings.get("THCRAWL_NOTIFY"))
     except ValueError as exc:
         raise CliError(str(exc)) from exc
+    enabled = str(options.settings.get("SPIDERMON_ENABLED", "")).lower() in ("1", "true", "yes", "on")
+    if enabled and find_spec("spidermon") is None:
+        raise CliError("SPIDERMON_ENABLED needs the monitor extra: pip install 'thcrawl[monitor]'")
 
 
 def _report(result: CrawlResult) -> None:
