@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import sys
 from pathlib import Path
@@ -83,6 +84,30 @@ def _crawl_options(args: argparse.Namespace) -> CrawlOptions:
         raise CliError(str(exc)) from exc
 
 
+def _report_json(result: CrawlResult, report: Path | None) -> None:
+    """`--log-format json`: the run's outcome as one JSON object on stdout (the log is on stderr)."""
+    summary = dict(result.summary or {})
+    summary.pop("failures", None)  # up to 200 URLs: they stay in stats.json
+    print(json.dumps({"event": "run_finished", "exit_code": result.exit_code,
+                      "run_dir": str(result.run_dir) if result.run_dir else None,
+                      "report": str(report) if report else None, **summary}, ensure_ascii=False, default=str))
+
+
+def _check_monitoring(options: CrawlOptions) -> None:
+    """Monitoring settings given with -s, checked before Scrapy starts."""
+    from importlib.util import find_spec
+
+    from thcrawl.monitoring import notifier_names
+
+    try:
+        notifier_names(options.settings.get("THCRAWL_NOTIFY"))
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    enabled = str(options.settings.get("SPIDERMON_ENABLED", "")).lower() in ("1", "true", "yes", "on")
+    if enabled and find_spec("spidermon") is None:
+        raise CliError("SPIDERMON_ENABLED needs the monitor extra: pip install 'thcrawl[monitor]'")
+
+
 def _report(result: CrawlResult) -> None:
     summary = result.summary or {}
     if summary.get("status") == "lock_held":
@@ -100,12 +125,50 @@ def _report(result: CrawlResult) -> None:
                   f"({summary['coverage']})", file=sys.stderr)
 
 
+def _write_report(data_dir: Path, quiet: bool = False) -> Path | None:
+    """Refresh DATA/report.html after a run; a report that cannot be written never fails the crawl."""
+    from thcrawl.report import write_report
+
+    try:
+        path = write_report(data_dir)
+    except (OSError, ValueError) as exc:
+        print(f"thcrawl: report not written: {exc}", file=sys.stderr)
+        return None
+    if not quiet:
+        print(f"report: {path}")
+    return path
+
+
 def cmd_crawl(args: argparse.Namespace) -> int:
     from thcrawl.crawl import run_crawl
 
-    result = run_crawl(_crawl_options(args))
-    _report(result)
+    options = _crawl_options(args)
+    _check_monitoring(options)
+    options.settings.setdefault("THCRAWL_LOG_FORMAT", args.log_format)
+    result = run_crawl(options)
+    as_json = options.settings["THCRAWL_LOG_FORMAT"] == "json"
+    if not as_json:
+        _report(result)
+    report = _write_report(options.data_dir, quiet=as_json) if result.run_dir else None
+    if as_json:
+        _report_json(result, report)
     return result.exit_code
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from thcrawl.report import write_report
+
+    data = Path(args.data)
+    if not (data / "runs").is_dir() and not (data / "articles").is_dir():
+        raise CliError(f"{data} holds no run and no dataset: run `thcrawl crawl --out {data}` first")
+    out = Path(args.out) if args.out else None
+    if out is not None and out.is_dir():
+        raise CliError(f"--out takes a file name (FILE.html), and {out} is a folder")
+    try:
+        print(write_report(data, out))
+    except OSError as exc:
+        raise CliError(f"cannot write the report: {exc.strerror or exc}") from exc
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -127,6 +190,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if result.run_dir:
         print(f"articles: {result.run_dir / 'articles.jsonl'}")
         print(f"dataset: {Path(args.out) / 'articles'}")
+        _write_report(Path(args.out))
     return result.exit_code
 
 
@@ -191,7 +255,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     from thcrawl.export import ExportOptions, export
 
-    out = Path(args.out) if args.out else Path(args.data) / "exports" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    # The default folder says its format: DATA/exports/<UTC time>-parquet
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = Path(args.out) if args.out else Path(args.data) / "exports" / f"{stamp}-{args.format.replace('.', '-')}"
     if out.exists() and not out.is_dir():
         raise CliError(f"--out must name a folder, and {out} is a file")
     options = ExportOptions(data_dir=Path(args.data), out_dir=out, fmt=args.format,
@@ -263,10 +329,25 @@ def cmd_reparse(args: argparse.Namespace) -> int:
     return 0
 
 
+EXIT_CODES = """exit codes:
+  0  success (verify: the export is clean)
+  1  failure: the crawl did not finish or fetched nothing and had errors; verify found problems
+  2  bad input: a one-line message on stderr
+  3  crawl degraded: field coverage below THCRAWL_MIN_COVERAGE (a layout change on the site?)
+  4  crawl not started: another run holds the data folder's lock
+  130  interrupted (Ctrl-C)
+
+Run `thcrawl COMMAND --help` for a command's options. Documentation: README.md, docs/schema.md."""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="thcrawl", description=__doc__)
+    parser = argparse.ArgumentParser(prog="thcrawl", epilog=EXIT_CODES,
+                                     description="Crawl truyenhinhthanhhoa.vn (or its local replica) into a "
+                                                 "dataset, export and verify it, and report on the runs.",
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"thcrawl {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                     help="one of the commands below")
 
     parse = commands.add_parser(
         "parse", help="extract one saved or fetched page and print it as JSONL",
@@ -282,6 +363,9 @@ def build_parser() -> argparse.ArgumentParser:
                                             "with stats.json beside it.")
     _add_crawl_arguments(crawl)
     crawl.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: WARNING)")
+    crawl.add_argument("--log-format", default="text", choices=("text", "json"),
+                       help="'json': the log (stderr) as one JSON object per line and the run's outcome as one "
+                            "JSON object on stdout, for cron and log collectors (default: text)")
     crawl.set_defaults(func=cmd_crawl)
 
     demo = commands.add_parser("demo", help="start a local replica, crawl it fast, print where the output is")
@@ -292,7 +376,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     export = commands.add_parser("export", help="export the dataset as jsonl.gz, Parquet or CSV with a manifest")
-    export.add_argument("--format", required=True, choices=("jsonl.gz", "parquet", "csv"))
+    export.add_argument("--format", required=True, choices=("jsonl.gz", "parquet", "csv"),
+                        help="jsonl.gz (rows as they are), parquet (articles/year=Y/month=M/ partition tree) "
+                             "or csv (nested fields as JSON text)")
     export.add_argument("--since", help="only articles published at or after this date")
     export.add_argument("--until", help="only articles published at or before this date")
     export.add_argument("--data", default="data", metavar="DIR", help="data folder holding articles/ (default: data)")
@@ -302,8 +388,18 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--licence", default=None, help="licence or attribution note for the manifest")
     export.set_defaults(func=cmd_export)
 
+    report = commands.add_parser(
+        "report", help="write one self-contained HTML page with charts of the runs and the dataset",
+        description="Charts of every run (articles, requests, errors, duration, field coverage, extraction "
+                    "layers, failure reasons) and of the archive's articles per month, in one HTML file that "
+                    "opens offline. `thcrawl crawl` refreshes DATA/report.html after each run.")
+    report.add_argument("--data", default="data", metavar="DIR", help="data folder (default: data)")
+    report.add_argument("--out", default=None, metavar="FILE.html", help="where to write it "
+                        "(default: DATA/report.html)")
+    report.set_defaults(func=cmd_report)
+
     verify = commands.add_parser("verify", help="check an export against its manifest; exit 0 only when clean")
-    verify.add_argument("folder", metavar="DIR")
+    verify.add_argument("folder", metavar="DIR", help="an export folder holding datapackage.json")
     verify.set_defaults(func=cmd_verify)
 
     reparse = commands.add_parser("reparse", help="re-extract articles from WARC files with today's page objects")

@@ -14,6 +14,7 @@ from scrapy.settings import Settings
 
 from thcrawl import SITE_URL
 from thcrawl.dates import parse_bound
+from thcrawl.logs import install_run_log_handler
 from thcrawl.run import new_run_dir, repair_crashed_runs
 from thcrawl.safety import is_loopback_url, manners_problem
 from thcrawl.spiders.ttv import SOURCES, TtvSpider
@@ -137,10 +138,16 @@ def _run_locked(options: CrawlOptions) -> CrawlResult:
     settings.set("THCRAWL_RUN_DIR", str(run_dir), priority="cmdline")
     settings.set("THCRAWL_LOCK_HELD", True, priority="cmdline")
     settings.setdict(options.settings, priority="cmdline")
+    log_handler = install_run_log_handler(settings, run_dir.name)  # text or JSON lines, periodic stats
+    settings.set("LOG_ENABLED", False, priority="cmdline")  # Scrapy's own handler would replace ours
     process = CrawlerProcess(settings)
     logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
+    log_handler.open_periodic_stats()
     process.crawl(TtvSpider, **{k: v for k, v in options.spider_args.items() if v is not None})
-    process.start()
+    try:
+        process.start()
+    finally:
+        logging.getLogger().removeHandler(log_handler)
     stats_file = run_dir / "stats.json"
     summary = json.loads(stats_file.read_text("utf-8")) if stats_file.exists() else None
     exit_code = EXIT_BY_STATUS.get(summary["status"], EXIT_FAILURE) if summary else EXIT_FAILURE

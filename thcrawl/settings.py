@@ -81,7 +81,23 @@ EXTENSIONS = {
     "scrapy.extensions.remote_control.RemoteControl": None,
     "thcrawl.lifecycle.RunLifecycle": 500,
     "thcrawl.progress.ProgressLine": 510,
+    "thcrawl.monitoring.Monitoring": 520,
 }
+
+# Monitoring (pip install 'thcrawl[monitor]', then -s SPIDERMON_ENABLED=True): spidermon's monitors over the
+# run's own stats when it ends, and a notification when one fails. THCRAWL_NOTIFY lists the channels
+# ("email,slack,telegram,discord"), each set up with spidermon's settings (SPIDERMON_SMTP_HOST,
+# SPIDERMON_EMAIL_TO, SPIDERMON_SLACK_SENDER_TOKEN, SPIDERMON_TELEGRAM_SENDER_TOKEN, ...).
+SPIDERMON_ENABLED = False
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["thcrawl.monitors.RunMonitorSuite"]
+THCRAWL_NOTIFY = []
+SPIDERMON_EMAIL_SUBJECT = "thcrawl: a monitor of the {{ data.spider.name }} run failed"
+SPIDERMON_BODY_TEXT = ("{% for r in result.monitors_failed_results %}{{ r.monitor.name }}: {{ r.reason }}\n"
+                       "{% endfor %}")
+THCRAWL_MONITOR_MIN_ARTICLES = 1  # articles written (or, incremental, known ones still listed)
+THCRAWL_MONITOR_MAX_ERROR_SHARE = 0.05  # errors per request
+THCRAWL_MONITOR_MAX_LOST_SHARE = 0.02  # articles lost for good per article tried
+THCRAWL_MONITOR_MAX_LAYER_DROP = 0.15  # fall of the CMS layer's share of field values since the last run
 ITEM_PIPELINES = {
     "thcrawl.pipelines.dates.DatesPipeline": 100,
     "thcrawl.pipelines.dedupe.DedupePipeline": 200,
@@ -108,4 +124,10 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+# `thcrawl crawl --log-format json`: one JSON object per log line, for cron and log collectors.
+THCRAWL_LOG_FORMAT = "text"
+# Scrapy's periodic stats line (every LOGSTATS_INTERVAL s), whatever the log level: None = when stdout is not
+# a terminal (cron, a pipe, a file), where the progress line does not show.
+THCRAWL_PERIODIC_STATS = None
+LOGSTATS_INTERVAL = 60.0
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

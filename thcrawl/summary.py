@@ -34,6 +34,13 @@ def coverage(stats: dict[str, Any]) -> dict[str, float | None]:
     return {f: round(stats.get(f"thcrawl/coverage/{f}", 0) / written, 4) if written else None for f in COVERAGE_FIELDS}
 
 
+def layer_shares(stats: dict[str, Any]) -> dict[str, float]:
+    """Share of field values each extraction layer gave (cms, jsonld, meta, fallback) over the run."""
+    counts = {k.rsplit("/", 1)[-1]: v for k, v in stats.items() if k.startswith("thcrawl/layers/")}
+    total = sum(counts.values())
+    return {layer: round(count / total, 4) for layer, count in sorted(counts.items())} if total else {}
+
+
 def lost_share(stats: dict[str, Any]) -> float | None:
     """The share of the article URLs a run tried that it could not turn into a row (after retries)."""
     failed = stats.get("thcrawl/failed", 0)
@@ -81,6 +88,7 @@ def build_summary(stats: dict[str, Any], reason: str, thresholds: dict[str, floa
         "retry_after_honoured": stats.get("thcrawl/retry_after/honoured", 0),
         "coverage": cover,
         "coverage_below_threshold": low,
+        "layers": layer_shares(stats),
         "dates": {k.rsplit("/", 1)[-1]: v for k, v in stats.items() if k.startswith("thcrawl/dates/")},
         "errors": errors,
         "recovered_runs": stats.get("thcrawl/recovered_runs", 0),
