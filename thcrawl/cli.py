@@ -83,8 +83,7 @@ def _crawl_options(args: argparse.Namespace) -> CrawlOptions:
 def _report(result: CrawlResult) -> None:
     summary = result.summary or {}
     if summary.get("status") == "lock_held":
-        print(f"thcrawl: {summary['message']}; exiting", file=sys.stderr)
-        return
+        return  # the run logged the one line: another thcrawl run (pid N) is using DATA
     print(f"output: {result.run_dir}")
     if summary:
         errors = sum(summary["errors"].values())

@@ -66,15 +66,15 @@ EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
     "thcrawl.politeness.CrawlDelayAutoThrottle": 0,
     "scrapy.extensions.telnet.TelnetConsole": None,
-    "thcrawl.lifecycle.RunLifecycle": 500,
+    "thcrawl.owner.RunOwner": 500,
     "thcrawl.progress.ProgressLine": 510,
 }
 ITEM_PIPELINES = {
     "thcrawl.pipelines.dates.DatesPipeline": 100,
     "thcrawl.pipelines.dedupe.DedupePipeline": 200,
     "thcrawl.pipelines.validation.ValidationPipeline": 300,
-    "thcrawl.pipelines.state.StatePipeline": 400,
-    "thcrawl.pipelines.jsonl_writer.JsonlWriterPipeline": 900,
+    # The one step that makes an article durable (journal append, fsync, state commit): thcrawl.owner.
+    "thcrawl.pipelines.store.StorePipeline": 900,
 }
 
 # Articles are fetched before further listing pages (higher priority), depth-first, so the frontier

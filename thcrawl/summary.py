@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from thcrawl.pipelines.jsonl_writer import COVERAGE_FIELDS
-
 STATS_FILE = "stats.json"
+# The fields whose share of non-empty values is the run's coverage (counted by the store pipeline).
+COVERAGE_FIELDS = ("title", "sapo", "authors", "published_at", "body", "category", "images", "tags", "source",
+                   "see_more")
 ERROR_PREFIXES = ("downloader/exception_type_count/", "spider_exceptions/", "thcrawl/errors/")
 SUCCESS_REASONS = ("finished", "closespider_itemcount")
 OK, DEGRADED, FAILED = "ok", "degraded", "failed"

@@ -1,0 +1,152 @@
+"""Recovery of the runs that did not finish (killed, or stopped by a full disk), done by the next run
+before it fetches anything: nothing they wrote is lost, and nothing they left half-done stays behind.
+
+- Merge spools (articles/.merge-*) and temporary files (*.tmp) of interrupted writes are removed.
+- Each unmerged run's journal has its torn last line cut; any other line that cannot be read is set
+  aside in the run folder's quarantine.jsonl (with its line number and the reason), and the rest is
+  committed to state and merged into the dataset.
+- An article that state knows but whose line never reached the dataset is forgotten and listed as due
+  again, so the next fetch brings it back.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import orjson
+
+from thcrawl.dataset import DATASET_DIR, iter_jsonl, merge_journal
+from thcrawl.dates import VN_TZ, to_iso
+from thcrawl.journal import ARTICLES_FILE
+from thcrawl.jsonl import dumps_line_bytes, loads_line, repair_tail
+from thcrawl.state import StateStore
+from thcrawl.summary import STATS_FILE
+
+QUARANTINE_FILE = "quarantine.jsonl"
+RECOVERY_BATCH = 500
+LOST_LINE = "lost_line"
+# The start of an article's line (its first keys, in the item's order) inside an unreadable line: the
+# article is fetched again. Entries of related and "xem thêm" lists have no "category" after the URL.
+_ARTICLE_START = re.compile(rb'\{"id":"([^"]+)","url":"([^"]+)","category"')
+
+
+@dataclass
+class Recovery:
+    runs: int = 0
+    articles: int = 0
+    quarantined: int = 0
+    due_again: int = 0
+    temporaries_removed: int = 0
+
+
+def remove_temporaries(data_dir: Path) -> int:
+    """Merge spools and *.tmp files that an interrupted merge or write left; returns how many."""
+    removed = 0
+    root = data_dir / DATASET_DIR
+    for spool in root.glob(".merge-*"):
+        shutil.rmtree(spool, ignore_errors=True)
+        removed += 1
+    for tmp in [*root.rglob("*.tmp"), *data_dir.glob("runs/*/*.tmp")]:
+        tmp.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+def _is_article(line: bytes) -> tuple[bool, str]:
+    try:
+        item = loads_line(line)
+    except orjson.JSONDecodeError as exc:
+        return False, f"not JSON: {exc}"
+    if not isinstance(item, dict) or not item.get("id") or not item.get("url"):
+        return False, "not an article (no id or url)"
+    return True, ""
+
+
+def quarantine_bad_lines(journal: Path) -> list[bytes]:
+    """Cut the torn last line, move every other unreadable line to quarantine.jsonl beside the journal
+    (the journal is rewritten without them, through a temporary file and a rename); returns them."""
+    repair_tail(journal)
+    bad: list[bytes] = []
+    records: list[dict] = []
+    tmp = journal.with_name(journal.name + ".clean.tmp")
+    clean = None
+    offset = 0
+    try:
+        with journal.open("rb") as handle:
+            for number, line in enumerate(handle, 1):
+                ok, reason = (True, "") if not line.strip() else _is_article(line)
+                if not ok and clean is None:  # the first bad line: copy what came before it
+                    clean = tmp.open("wb")
+                    handle_copy = journal.open("rb")
+                    clean.write(handle_copy.read(offset))
+                    handle_copy.close()
+                if not ok:
+                    bad.append(line)
+                    records.append({"journal": str(journal), "line": number, "reason": reason,
+                                    "bytes": len(line), "raw": line.decode("utf-8", "backslashreplace")})
+                elif clean is not None:
+                    clean.write(line)
+                offset += len(line)
+        if clean is None:
+            return []
+        clean.flush()
+        os.fsync(clean.fileno())
+        clean.close()
+        clean = None
+        with (journal.parent / QUARANTINE_FILE).open("ab") as quarantine:
+            quarantine.writelines(dumps_line_bytes(record) for record in records)
+            quarantine.flush()
+            os.fsync(quarantine.fileno())
+        os.replace(tmp, journal)
+    finally:
+        if clean is not None:
+            clean.close()
+            tmp.unlink(missing_ok=True)
+    return bad
+
+
+def recover_run(journal: Path, data_dir: Path, state: StateStore, now: str) -> tuple[int, list[bytes]]:
+    """Commit and merge one unfinished run's journal; returns (articles recovered, quarantined lines)."""
+    if not journal.exists():
+        return 0, []
+    bad = quarantine_bad_lines(journal)
+    for line in bad:
+        for article_id, url in _ARTICLE_START.findall(line):
+            state.record_failure(url.decode("utf-8", "replace"), article_id.decode("ascii", "replace"),
+                                 "quarantined", now)
+    count = 0
+    batch: list[dict] = []
+    for item in iter_jsonl(journal):  # their lines are on disk: they count as crawled
+        batch.append(item)
+        if len(batch) >= RECOVERY_BATCH:
+            state.commit_articles(batch)
+            count += len(batch)
+            batch.clear()
+    state.commit_articles(batch)
+    count += len(batch)
+    merge_journal(journal, data_dir, state)
+    return count, bad
+
+
+def recover_unfinished_runs(data_dir: Path, state: StateStore) -> Recovery:
+    """Everything the earlier runs that did not finish left behind, brought into state and the dataset."""
+    result = Recovery(temporaries_removed=remove_temporaries(data_dir))
+    now = to_iso(datetime.now(VN_TZ))
+    for run_id, folder in state.unmerged_runs():
+        for other in Path(folder).glob("*.jsonl"):
+            if other.name not in (ARTICLES_FILE, QUARANTINE_FILE):
+                repair_tail(other)  # rejects.jsonl: whole lines only
+        count, bad = recover_run(Path(folder) / ARTICLES_FILE, data_dir, state, now)
+        state.mark_merged(run_id)
+        if not (Path(folder) / STATS_FILE).exists():
+            state.finish_run(run_id, now, "killed", {"articles": count, "quarantined_lines": len(bad)})
+        result.runs += 1
+        result.articles += count
+        result.quarantined += len(bad)
+    result.due_again = state.forget_articles_not_in_dataset(LOST_LINE, now)
+    return result
