@@ -202,9 +202,11 @@ class RunOwner:
             self._write_failed(exc, self.state.path)
 
     # -- stopping --------------------------------------------------------------------------------------
-    def _write_failed(self, exc: BaseException, path: Path) -> None:
+    def _write_failed(self, exc: BaseException, path: Path | str) -> None:
         if self.failed_write:
             return
+        if isinstance(exc, OSError) and exc.filename:
+            path = exc.filename  # the very file (a month file of the dataset during the merge)
         if _is_disk_full(exc):
             self.failed_write = f"disk full: {path}"
             reason = DISK_FULL
