@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -51,3 +54,35 @@ def assert_dataset_is_truth(data: Path, site: Any, base_url: str, articles: int,
         assert store.article_count() == articles
     finally:
         store.close()
+
+
+def crawl_command(base_url: str, data: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "thcrawl.cli", "crawl", "--base-url", base_url, "--fast", "--out", str(data),
+            *args]
+
+
+def journal_lines(data: Path) -> int:
+    return sum(path.read_bytes().count(b"\n") for path in data.glob("runs/*/articles.jsonl"))
+
+
+def kill_when(process: subprocess.Popen, data: Path, lines: int | None = None, seconds: float | None = None) -> bool:
+    """SIGKILL the crawl once its journals hold `lines` lines or after `seconds`; False if it ended first."""
+    started = time.monotonic()
+    while process.poll() is None:
+        if (lines is not None and journal_lines(data) >= lines) or (
+                seconds is not None and time.monotonic() - started >= seconds):
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait(timeout=60)
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def start_crawl(base_url: str, data: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(crawl_command(base_url, data, *args), cwd=REPO, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
+def last_stats(data: Path) -> dict[str, Any]:
+    runs = sorted((data / "runs").iterdir())
+    return json.loads((runs[-1] / "stats.json").read_text("utf-8"))

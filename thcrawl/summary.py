@@ -13,6 +13,8 @@ ERROR_PREFIXES = ("downloader/exception_type_count/", "spider_exceptions/", "thc
 SUCCESS_REASONS = ("finished", "closespider_itemcount")
 OK, DEGRADED, FAILED = "ok", "degraded", "failed"
 MAX_LISTED_FAILURES = 200
+# What the run found and repaired of earlier runs that did not finish (thcrawl.recovery).
+RECOVERY_KEYS = ("articles", "quarantined_lines", "due_again", "temporaries_removed")
 
 
 def errors_by_kind(stats: dict[str, Any]) -> dict[str, int]:
@@ -73,6 +75,7 @@ def build_summary(stats: dict[str, Any], reason: str, thresholds: dict[str, floa
         "dates": {k.rsplit("/", 1)[-1]: v for k, v in stats.items() if k.startswith("thcrawl/dates/")},
         "errors": errors,
         "recovered_runs": stats.get("thcrawl/recovered_runs", 0),
+        "recovery": {key: stats.get(f"thcrawl/recovery/{key}", 0) for key in RECOVERY_KEYS},
         "superseded_versions": stats.get("thcrawl/dataset/superseded", 0),
         "duration_seconds": round(duration, 3) if duration is not None else None,
         "output": stats.get("thcrawl/output"),
