@@ -10,7 +10,7 @@ import time
 import pytest
 
 from tests.replica_helpers import REPO, crawl_command, journal_lines, run_cli
-from thcrawl.lock import DELETED, LOCK_FILE, REPLACED, DataDirLock, LockHeldError
+from thcrawl.lock import DELETED, FOLDER_MOVED, LOCK_FILE, REPLACED, DataDirLock, LockHeldError
 from thcrawl.replica.content import ReplicaSite
 from thcrawl.replica.server import ReplicaServer
 
@@ -66,3 +66,12 @@ def test_running_crawl_keeps_the_folder_when_its_lock_file_is_deleted(tmp_path):
     assert first.returncode == 0, err[-2000:]
     assert "was deleted during the run" in err
     assert len(list((tmp_path / "runs").iterdir())) == 1
+
+
+def test_holder_notices_its_data_folder_moved_away(tmp_path):
+    data = tmp_path / "data"
+    with DataDirLock(data) as held:
+        data.rename(tmp_path / "elsewhere")
+        data.mkdir()
+        assert held.check() == FOLDER_MOVED  # the run stops: its paths would lead into the new folder
+        DataDirLock(data).acquire().release()  # the new folder is another one, free

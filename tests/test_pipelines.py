@@ -172,3 +172,14 @@ def test_repair_tail_of_single_torn_line(tmp_path):
     path = tmp_path / "torn.jsonl"
     path.write_bytes(b'{"a":1')
     assert repair_tail(path) == 6 and path.read_bytes() == b""
+
+
+def test_failure_of_any_reason_is_due_again_until_stored(crawler, owner, article):
+    """The spider lists an article whose parse raised as parse_error: the next runs fetch it again, until
+    it is stored."""
+    owner.record_failure(URL, "180240912153012345", "parse_error")
+    assert owner.state.due_failures() == [(URL, "parse_error")]
+    store = StorePipeline(crawler)
+    store.open_spider()
+    store.process_item(dict(dated(crawler, article), url=URL, id="180240912153012345"))
+    assert owner.flush() and owner.state.due_failures() == []
