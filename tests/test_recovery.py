@@ -57,12 +57,14 @@ def test_killed_first_run_is_resumed_without_fetching_again(server, tmp_path):
 
 
 def break_lines(journal) -> list[str]:
-    """A short write followed by a later append (line 40 cut in the middle and glued to line 41), and a
-    line of garbage after line 100; returns the IDs of the articles those lines held."""
+    """A short write followed by a later append (line 40 cut in the middle and glued to line 41), a line
+    of garbage after line 100, and a JSON line that is no article; returns the IDs of the articles the
+    glued line held."""
     lines = journal.read_bytes().splitlines(keepends=True)
     ids = [json.loads(lines[i])["id"] for i in (39, 40)]
     glued = lines[39][: len(lines[39]) // 2] + lines[40]
-    broken = [*lines[:39], glued, *lines[41:100], b"\x00\x00not json at all\xff\n", *lines[100:]]
+    broken = [*lines[:39], glued, *lines[41:100], b"\x00\x00not json at all\xff\n", *lines[100:150],
+              b'{"id":"1800000001","note":"no url"}\n', *lines[150:]]
     journal.write_bytes(b"".join(broken))
     return ids
 
@@ -71,9 +73,9 @@ def test_broken_journal_line_is_quarantined_and_the_rest_recovered(server, tmp_p
     journal = killed_first_run(server, tmp_path, lines=200)
     lost_ids = break_lines(journal)
     stats = rerun(server, tmp_path)
-    assert stats["recovery"]["quarantined_lines"] == 2
+    assert stats["recovery"]["quarantined_lines"] == 3
     quarantined = [json.loads(line) for line in (journal.parent / QUARANTINE_FILE).read_text("utf-8").splitlines()]
-    assert [q["line"] for q in quarantined] == [40, 100]
+    assert [q["line"] for q in quarantined] == [40, 100, 151]
     assert all(q["reason"] and q["raw"] for q in quarantined)
     assert lost_ids[1] in quarantined[0]["raw"]  # the glued line held the next article whole
     # The two articles of the glued line are fetched again, whatever state knew of them.

@@ -30,6 +30,8 @@ from thcrawl.summary import STATS_FILE
 QUARANTINE_FILE = "quarantine.jsonl"
 RECOVERY_BATCH = 500
 LOST_LINE = "lost_line"
+# What committing a line to state reads (StateStore.commit_articles).
+COMMITTED_KEYS = ("id", "url", "crawled_at", "content_sha256", "version", "updated_at", "published_at")
 # The start of an article's line (its first keys, in the item's order) inside an unreadable line: the
 # article is fetched again. Entries of related and "xem thêm" lists have no "category" after the URL.
 _ARTICLE_START = re.compile(rb'\{"id":"([^"]+)","url":"([^"]+)","category"')
@@ -58,12 +60,17 @@ def remove_temporaries(data_dir: Path) -> int:
 
 
 def _is_article(line: bytes) -> tuple[bool, str]:
+    """Whether a journal line can be committed and merged (not a full schema check: a line written by an
+    older version of thcrawl is still an article)."""
     try:
         item = loads_line(line)
     except orjson.JSONDecodeError as exc:
         return False, f"not JSON: {exc}"
-    if not isinstance(item, dict) or not item.get("id") or not item.get("url"):
-        return False, "not an article (no id or url)"
+    if not isinstance(item, dict):
+        return False, "not a JSON object"
+    missing = [key for key in COMMITTED_KEYS if key not in item]
+    if missing or not isinstance(item["id"], str) or not isinstance(item["url"], str):
+        return False, f"not an article: missing {', '.join(missing) or 'a string id or url'}"
     return True, ""
 
 
