@@ -62,12 +62,13 @@ def assert_stopped_on_full_disk(result, data: Path) -> None:
     assert lines[0].split("disk full: ", 1)[1].startswith(str(data))
 
 
-@pytest.mark.parametrize("size", ["2m", "4m"], ids=["while-writing", "during-merge"])
-def test_full_data_disk_loses_nothing(server, tmp_path, size):
+@pytest.mark.parametrize(("size", "options"), [("2m", ()), ("4m", ()), ("2m", ("--warc",))],
+                         ids=["while-writing", "during-merge", "while-archiving"])
+def test_full_data_disk_loses_nothing(server, tmp_path, size, options):
     with small_disk(tmp_path / "disk", size) as disk:
         data = disk / "data"
         before = server.replica.requests
-        full = crawl(server, data)
+        full = crawl(server, data, *options)
         assert_stopped_on_full_disk(full, data)
         if size == "2m":  # fetching stopped at once: the whole crawl takes 336 requests
             assert server.replica.requests - before < ARTICLES
@@ -76,8 +77,8 @@ def test_full_data_disk_loses_nothing(server, tmp_path, size):
             stats = json.loads(stats_files[0].read_text("utf-8"))
             assert stats["status"] == "failed" and stats["write_failed"].startswith("disk full: ")
             assert stats["finish_reason"] == "disk_full"
-        grow(disk, "50m")
-        again = crawl(server, data)
+        grow(disk, "80m")
+        again = crawl(server, data, *options)
         assert again.returncode == 0, again.stderr[-2000:]
         assert_dataset_is_truth(data, server.replica.site, server.base_url, ARTICLES)
 

@@ -127,7 +127,7 @@ class RunOwner:
             self.journal = RunJournal(self.run_dir / ARTICLES_FILE)
             self.state.start_run(self.run_id, str(self.run_dir), to_iso(datetime.now(VN_TZ)))
         except (OSError, sqlite3.OperationalError) as exc:
-            self._write_failed(exc, path)
+            self.write_failed(exc, path)
             return
         self.is_open = True
         self.stats.set_value("thcrawl/recovered_runs", recovered.runs)
@@ -156,7 +156,7 @@ class RunOwner:
         try:
             self.journal.append(item)
         except OSError as exc:
-            self._write_failed(exc, self.journal.path)
+            self.write_failed(exc, self.journal.path)
             return False
         self.stats.inc_value(f"thcrawl/articles/{kind}")
         self._pending.append({**item, "first_seen": first_seen})
@@ -173,7 +173,7 @@ class RunOwner:
             path = self.state.path
             self.state.commit_articles(self._pending)
         except (OSError, sqlite3.OperationalError) as exc:
-            self._write_failed(exc, path)  # the lines stay in the journal: the next run commits them
+            self.write_failed(exc, path)  # the lines stay in the journal: the next run commits them
             return False
         self._pending.clear()
         self._check_lock()
@@ -189,7 +189,7 @@ class RunOwner:
                 self._rejects_fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
             os.write(self._rejects_fd, dumps_line_bytes(record))
         except OSError as exc:
-            self._write_failed(exc, path)
+            self.write_failed(exc, path)
 
     def record_failure(self, url: str, article_id: str | None, reason: str) -> None:
         """An article URL that could not be fetched or parsed (any reason, e.g. parse_error): fetched again
@@ -199,10 +199,10 @@ class RunOwner:
         try:
             self.state.record_failure(url, article_id, reason, to_iso(datetime.now(VN_TZ)))
         except sqlite3.OperationalError as exc:
-            self._write_failed(exc, self.state.path)
+            self.write_failed(exc, self.state.path)
 
     # -- stopping --------------------------------------------------------------------------------------
-    def _write_failed(self, exc: BaseException, path: Path | str) -> None:
+    def write_failed(self, exc: BaseException, path: Path | str) -> None:
         if self.failed_write:
             return
         if isinstance(exc, OSError) and exc.filename:
@@ -256,7 +256,7 @@ class RunOwner:
         try:
             self.journal.close()
         except OSError as exc:
-            self._write_failed(exc, self.journal.path)
+            self.write_failed(exc, self.journal.path)
         self._check_lock()
         stats = self.stats
         if not self.failed_write:
@@ -265,7 +265,7 @@ class RunOwner:
                 self.state.mark_merged(self.run_id)
                 stats.set_value("thcrawl/dataset/superseded", merged.superseded)
             except (OSError, sqlite3.OperationalError) as exc:  # left unmerged: the next run merges it
-                self._write_failed(exc, self.data_dir / DATASET_DIR)
+                self.write_failed(exc, self.data_dir / DATASET_DIR)
         if self.failed_write:
             reason = DISK_FULL if self.failed_write.startswith("disk full") else WRITE_FAILED
         marks = getattr(spider, "completed_marks", {})

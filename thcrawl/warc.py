@@ -75,8 +75,15 @@ class WarcWriterMiddleware:
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
         owner = self.crawler.get_extension(RunOwner)
-        if owner is None or not owner.is_open:
-            return response  # not a thcrawl run (scrapy fetch, shell): no run folder to write in
+        if owner is None or not owner.is_open or owner.failed_write:
+            return response  # not a thcrawl run (scrapy fetch, shell), or one that is stopping
+        try:
+            self._record(request, response)
+        except OSError as exc:  # a full disk: the run's owner reports it once and stops the run
+            owner.write_failed(exc, self.folder or owner.run_dir)
+        return response
+
+    def _record(self, request: Request, response: Response) -> None:
         writer = self._open()
         date = request.meta.setdefault(FETCHED_AT, to_iso(datetime.now(VN_TZ)))
         warc_date = _utc(date)
@@ -97,7 +104,6 @@ class WarcWriterMiddleware:
         writer.write_record(request_record)
         self.handle.flush()
         self.crawler.stats.inc_value("thcrawl/warc/records", 2)
-        return response
 
     def close(self, spider: Spider | None = None) -> None:
         if self.handle is not None:
