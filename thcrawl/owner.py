@@ -135,6 +135,7 @@ class RunOwner:
         self.stats.set_value("thcrawl/recovery/quarantined_lines", recovered.quarantined)
         self.stats.set_value("thcrawl/recovery/due_again", recovered.due_again)
         self.stats.set_value("thcrawl/recovery/temporaries_removed", recovered.temporaries_removed)
+        self.stats.set_value("thcrawl/recovery/torn_lines_cut", recovered.torn_lines_cut)
         if self.journal.repaired:
             self.stats.inc_value("thcrawl/output/repaired_torn_line")
         self.stats.set_value("thcrawl/output", str(self.journal.path))

@@ -11,6 +11,7 @@ before it fetches anything: nothing they wrote is lost, and nothing they left ha
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -27,6 +28,7 @@ from thcrawl.jsonl import dumps_line_bytes, loads_line, repair_tail
 from thcrawl.state import StateStore
 from thcrawl.summary import STATS_FILE
 
+logger = logging.getLogger(__name__)
 QUARANTINE_FILE = "quarantine.jsonl"
 RECOVERY_BATCH = 500
 LOST_LINE = "lost_line"
@@ -44,6 +46,7 @@ class Recovery:
     quarantined: int = 0
     due_again: int = 0
     temporaries_removed: int = 0
+    torn_lines_cut: int = 0
 
 
 def remove_temporaries(data_dir: Path) -> int:
@@ -143,11 +146,14 @@ def recover_run(journal: Path, data_dir: Path, state: StateStore, now: str) -> t
 def recover_unfinished_runs(data_dir: Path, state: StateStore) -> Recovery:
     """Everything the earlier runs that did not finish left behind, brought into state and the dataset."""
     result = Recovery(temporaries_removed=remove_temporaries(data_dir))
+    # Whole lines only in every output of a run that did not finish, known to state or not (a run killed
+    # before it was recorded, a state file deleted by hand).
+    for output in data_dir.glob("runs/*/*.jsonl"):
+        if not (output.parent / STATS_FILE).exists() and repair_tail(output):
+            logger.warning("cut a torn last line from %s (its run was killed)", output)
+            result.torn_lines_cut += 1
     now = to_iso(datetime.now(VN_TZ))
     for run_id, folder in state.unmerged_runs():
-        for other in Path(folder).glob("*.jsonl"):
-            if other.name not in (ARTICLES_FILE, QUARANTINE_FILE):
-                repair_tail(other)  # rejects.jsonl: whole lines only
         count, bad = recover_run(Path(folder) / ARTICLES_FILE, data_dir, state, now)
         state.mark_merged(run_id)
         if not (Path(folder) / STATS_FILE).exists():

@@ -14,7 +14,7 @@ SUCCESS_REASONS = ("finished", "closespider_itemcount")
 OK, DEGRADED, FAILED = "ok", "degraded", "failed"
 MAX_LISTED_FAILURES = 200
 # What the run found and repaired of earlier runs that did not finish (thcrawl.recovery).
-RECOVERY_KEYS = ("articles", "quarantined_lines", "due_again", "temporaries_removed")
+RECOVERY_KEYS = ("articles", "quarantined_lines", "due_again", "temporaries_removed", "torn_lines_cut")
 
 
 def errors_by_kind(stats: dict[str, Any]) -> dict[str, int]:
