@@ -14,7 +14,7 @@ import pytest
 
 from tests.replica_helpers import assert_dataset_is_truth, kill_when, last_stats, run_cli, start_crawl
 from thcrawl.dataset import DATASET_DIR
-from thcrawl.recovery import QUARANTINE_FILE
+from thcrawl.recovery import QUARANTINE_FILE, quarantine_bad_lines
 from thcrawl.replica.content import ReplicaSite
 from thcrawl.replica.server import ReplicaServer
 from thcrawl.state import StateStore
@@ -123,3 +123,16 @@ def test_next_run_removes_spools_and_temporary_files(server, tmp_path):
     stats = rerun(server, tmp_path)
     assert stats["recovery"]["temporaries_removed"] == 3
     assert not any(path.exists() for path in planted) and not (root / ".merge-abc123").exists()
+
+
+def test_quarantine_keeps_good_lines_byte_for_byte(tmp_path):
+    journal = tmp_path / "articles.jsonl"
+    good = [json.dumps({"id": str(180000000 + n), "url": f"http://127.0.0.1/a-{n}.htm", "crawled_at": "x",
+                        "content_sha256": "0" * 64, "version": 1, "updated_at": None, "published_at": None},
+                       ensure_ascii=False).encode() + b"\n" for n in range(3)]
+    journal.write_bytes(good[0] + b"{broken\n" + good[1] + good[2] + b'{"id": "torn')
+    assert quarantine_bad_lines(journal) == [b"{broken\n"]
+    assert journal.read_bytes() == b"".join(good)  # and the torn tail cut, not quarantined
+    (record,) = [json.loads(line) for line in (tmp_path / QUARANTINE_FILE).read_text("utf-8").splitlines()]
+    assert record["line"] == 2 and record["raw"] == "{broken\n" and record["reason"].startswith("not JSON")
+    assert quarantine_bad_lines(journal) == []  # a clean journal is left alone

@@ -37,7 +37,7 @@ from thcrawl.recovery import recover_unfinished_runs
 from thcrawl.run import new_run_dir
 from thcrawl.runstate import state_path
 from thcrawl.state import StateStore
-from thcrawl.summary import STATS_FILE, build_summary
+from thcrawl.summary import RECOVERY_KEYS, STATS_FILE, build_summary
 
 logger = logging.getLogger(__name__)
 # Finish reasons the owner gives; it reports them itself (the spider need not).
@@ -131,17 +131,14 @@ class RunOwner:
             return
         self.is_open = True
         self.stats.set_value("thcrawl/recovered_runs", recovered.runs)
-        self.stats.set_value("thcrawl/recovery/articles", recovered.articles)
-        self.stats.set_value("thcrawl/recovery/quarantined_lines", recovered.quarantined)
-        self.stats.set_value("thcrawl/recovery/due_again", recovered.due_again)
-        self.stats.set_value("thcrawl/recovery/temporaries_removed", recovered.temporaries_removed)
-        self.stats.set_value("thcrawl/recovery/torn_lines_cut", recovered.torn_lines_cut)
+        for key in RECOVERY_KEYS:
+            self.stats.set_value(f"thcrawl/recovery/{key}", getattr(recovered, key))
         if self.journal.repaired:
             self.stats.inc_value("thcrawl/output/repaired_torn_line")
         self.stats.set_value("thcrawl/output", str(self.journal.path))
         if recovered.runs:
             logger.warning("recovered %d articles of %d run(s) that did not finish (%d unreadable lines set "
-                           "aside)", recovered.articles, recovered.runs, recovered.quarantined)
+                           "aside)", recovered.articles, recovered.runs, recovered.quarantined_lines)
 
     # -- the one step that makes an article durable ------------------------------------------------------
     def store(self, item: dict[str, Any]) -> bool:

@@ -41,9 +41,11 @@ _ARTICLE_START = re.compile(rb'\{"id":"([^"]+)","url":"([^"]+)","category"')
 
 @dataclass
 class Recovery:
+    """What a run found of the runs before it that did not finish (stats.json's `recovery`)."""
+
     runs: int = 0
     articles: int = 0
-    quarantined: int = 0
+    quarantined_lines: int = 0
     due_again: int = 0
     temporaries_removed: int = 0
     torn_lines_cut: int = 0
@@ -81,42 +83,31 @@ def quarantine_bad_lines(journal: Path) -> list[bytes]:
     """Cut the torn last line, move every other unreadable line to quarantine.jsonl beside the journal
     (the journal is rewritten without them, through a temporary file and a rename); returns them."""
     repair_tail(journal)
-    bad: list[bytes] = []
     records: list[dict] = []
+    with journal.open("rb") as handle:
+        for number, line in enumerate(handle, 1):
+            ok, reason = _is_article(line) if line.strip() else (True, "")
+            if not ok:
+                records.append({"journal": str(journal), "line": number, "reason": reason, "bytes": len(line),
+                                "raw": line.decode("utf-8", "backslashreplace")})
+    if not records:
+        return []  # the usual case: one read, nothing written
+    bad_numbers = {record["line"] for record in records}
+    bad: list[bytes] = []
     tmp = journal.with_name(journal.name + ".clean.tmp")
-    clean = None
-    offset = 0
-    try:
-        with journal.open("rb") as handle:
-            for number, line in enumerate(handle, 1):
-                ok, reason = (True, "") if not line.strip() else _is_article(line)
-                if not ok and clean is None:  # the first bad line: copy what came before it
-                    clean = tmp.open("wb")
-                    handle_copy = journal.open("rb")
-                    clean.write(handle_copy.read(offset))
-                    handle_copy.close()
-                if not ok:
-                    bad.append(line)
-                    records.append({"journal": str(journal), "line": number, "reason": reason,
-                                    "bytes": len(line), "raw": line.decode("utf-8", "backslashreplace")})
-                elif clean is not None:
-                    clean.write(line)
-                offset += len(line)
-        if clean is None:
-            return []
+    with journal.open("rb") as handle, tmp.open("wb") as clean:
+        for number, line in enumerate(handle, 1):
+            if number in bad_numbers:
+                bad.append(line)
+            else:
+                clean.write(line)
         clean.flush()
         os.fsync(clean.fileno())
-        clean.close()
-        clean = None
-        with (journal.parent / QUARANTINE_FILE).open("ab") as quarantine:
-            quarantine.writelines(dumps_line_bytes(record) for record in records)
-            quarantine.flush()
-            os.fsync(quarantine.fileno())
-        os.replace(tmp, journal)
-    finally:
-        if clean is not None:
-            clean.close()
-            tmp.unlink(missing_ok=True)
+    with (journal.parent / QUARANTINE_FILE).open("ab") as quarantine:
+        quarantine.writelines(dumps_line_bytes(record) for record in records)
+        quarantine.flush()
+        os.fsync(quarantine.fileno())
+    os.replace(tmp, journal)  # a kill before this: the next run finds the same lines again
     return bad
 
 
@@ -160,6 +151,6 @@ def recover_unfinished_runs(data_dir: Path, state: StateStore) -> Recovery:
             state.finish_run(run_id, now, "killed", {"articles": count, "quarantined_lines": len(bad)})
         result.runs += 1
         result.articles += count
-        result.quarantined += len(bad)
+        result.quarantined_lines += len(bad)
     result.due_again = state.forget_articles_not_in_dataset(LOST_LINE, now)
     return result
