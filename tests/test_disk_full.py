@@ -57,9 +57,8 @@ def crawl(server, data: Path, *args: str):
 def assert_stopped_on_full_disk(result, data: Path) -> None:
     assert result.returncode == 1, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
-    lines = [line for line in result.stderr.splitlines() if "disk full: " in line]
-    assert len(lines) == 1, result.stderr[-2000:]
-    assert lines[0].split("disk full: ", 1)[1].startswith(str(data))
+    (line,) = result.stderr.splitlines()  # one line, and nothing else
+    assert line.split("disk full: ", 1)[1].startswith(str(data)), line
 
 
 @pytest.mark.parametrize(("size", "options"), [("2m", ()), ("4m", ()), ("2m", ("--warc",))],
