@@ -17,7 +17,6 @@ from __future__ import annotations
 import errno
 import json
 import logging
-import os
 import sqlite3
 import time
 from datetime import datetime
@@ -31,7 +30,6 @@ from scrapy.utils.defer import deferred_from_coro
 from thcrawl.dataset import DATASET_DIR, merge_journal
 from thcrawl.dates import VN_TZ, to_iso
 from thcrawl.journal import ARTICLES_FILE, RunJournal
-from thcrawl.jsonl import dumps_line_bytes
 from thcrawl.lock import FOLDER_MOVED, DataDirLock, LockHeldError
 from thcrawl.recovery import recover_unfinished_runs
 from thcrawl.run import new_run_dir
@@ -94,7 +92,7 @@ class RunOwner:
         self.summary: dict[str, Any] | None = None
         self._pending: list[dict[str, Any]] = []
         self._flushed_at = time.monotonic()
-        self._rejects_fd: int | None = None
+        self._rejects: RunJournal | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunOwner:
@@ -183,9 +181,9 @@ class RunOwner:
             return
         path = self.run_dir / REJECTS_FILE
         try:
-            if self._rejects_fd is None:
-                self._rejects_fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-            os.write(self._rejects_fd, dumps_line_bytes(record))
+            if self._rejects is None:
+                self._rejects = RunJournal(path)  # whole lines or none, like the articles
+            self._rejects.append(record)
         except OSError as exc:
             self.write_failed(exc, path)
 
@@ -201,6 +199,7 @@ class RunOwner:
 
     # -- stopping --------------------------------------------------------------------------------------
     def write_failed(self, exc: BaseException, path: Path | str) -> None:
+        """A write of the run failed (any component's): report it once and stop the run."""
         if self.failed_write:
             return
         if isinstance(exc, OSError) and exc.filename:
@@ -242,8 +241,11 @@ class RunOwner:
             if self.is_open:
                 self._close_run(spider, reason)
         finally:
-            if self._rejects_fd is not None:
-                os.close(self._rejects_fd)
+            if self._rejects is not None:
+                try:
+                    self._rejects.close()
+                except OSError as exc:
+                    logger.info("rejects.jsonl not synced: %s", exc)
             self.state.close()
             self.is_open = False
             if self.lock:
