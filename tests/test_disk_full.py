@@ -90,6 +90,8 @@ def test_full_data_disk_with_state_elsewhere(server, tmp_path):
         full = crawl(server, data, "-s", f"THCRAWL_STATE={state}")
         assert_stopped_on_full_disk(full, data)
         assert server.replica.requests - before < ARTICLES  # stopped at once (the whole crawl: 336)
+        still_full = crawl(server, data, "-s", f"THCRAWL_STATE={state}")  # run again before freeing space
+        assert_stopped_on_full_disk(still_full, data)
         grow(disk, "50m")
         again = crawl(server, data, "-s", f"THCRAWL_STATE={state}")
         assert again.returncode == 0, again.stderr[-2000:]

@@ -114,8 +114,9 @@ class RunOwner:
             return
         path = self.data_dir
         try:
-            self.state = StateStore(state_path(self.settings))
-            path = self.state.path
+            path = state_path(self.settings)
+            self.state = StateStore(path)
+            path = self.data_dir  # recovery writes the dataset mostly (an OSError may name its file)
             recovered = recover_unfinished_runs(self.data_dir, self.state)
             configured = self.settings.get("THCRAWL_RUN_DIR")
             self.run_dir = Path(configured) if configured else new_run_dir(self.data_dir)
@@ -204,6 +205,8 @@ class RunOwner:
             return
         if isinstance(exc, OSError) and exc.filename:
             path = exc.filename  # the very file (a month file of the dataset during the merge)
+        elif isinstance(exc, sqlite3.Error) and self.state is not None:
+            path = self.state.path
         if _is_disk_full(exc):
             self.failed_write = f"disk full: {path}"
             reason = DISK_FULL
