@@ -84,7 +84,8 @@ def _report(result: CrawlResult) -> None:
     summary = result.summary or {}
     if summary.get("status") == "lock_held":
         return  # the run logged the one line: another thcrawl run (pid N) is using DATA
-    print(f"output: {result.run_dir}")
+    if result.run_dir:
+        print(f"output: {result.run_dir}")
     if summary:
         errors = sum(summary["errors"].values())
         print(f"summary: {summary['status']}, {summary['mode']} run: {summary['articles']} articles "

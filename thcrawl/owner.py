@@ -112,6 +112,9 @@ class RunOwner:
             logger.error("%s", exc)
             self._stop(LOCK_HELD)
             return
+        except OSError as exc:  # the folder cannot be created or opened (read-only, a file in its place)
+            self.write_failed(exc, self.data_dir)
+            return
         path = self.data_dir
         try:
             path = state_path(self.settings)
