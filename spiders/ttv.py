@@ -28,8 +28,8 @@ from thcrawl.dates import VN_TZ, normalize_date, parse_bound, to_iso
 from thcrawl.extract import ArticlePage, ListingPage, NotHtmlError
 from thcrawl.extract.feed import FeedError, FeedPage, SitemapPage
 from thcrawl.identity import AGREES, settle_identity
+from thcrawl.owner import OWNER_REASONS, RunOwner
 from thcrawl.reachability import reach_problem
-from thcrawl.runstate import state_for
 from thcrawl.safety import manners_problem
 from thcrawl.urls import absolute, article_id
 
@@ -81,6 +81,7 @@ def _flag(value: str | bool, name: str) -> bool:
 
 class TtvSpider(scrapy.Spider):
     name = "ttv"
+    thcrawl_run = True  # a run of this spider owns the data folder (lock, state, journal): see thcrawl.owner
 
     def __init__(self, base_url: str | None = None, categories: str | None = None, source: str = "listing",
                  since: str | None = None, until: str | None = None, max_articles: str | int | None = None,
@@ -113,6 +114,7 @@ class TtvSpider(scrapy.Spider):
         self.walk_top: dict[str, str] = {}  # newest listing time seen on page 1 of each category
         self.completed_marks: dict[str, str] = {}  # categories walked without a gap: their new marks
         self.incremental = False
+        self.resuming = False
         self.recheck_after: datetime | None = None
 
     @classmethod
@@ -148,6 +150,8 @@ class TtvSpider(scrapy.Spider):
 
     # -- where it starts ---------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if not self.run_owner or not self.run_owner.is_open:
+            return  # the data folder could not be opened (held by another run, full): the run stops
         problem = await reach_problem(self.base_url, self.crawler.settings.getfloat("DOWNLOAD_TIMEOUT", 30))
         if problem:
             message = f"cannot reach {urlsplit(self.base_url).hostname}: {problem}"
@@ -155,10 +159,13 @@ class TtvSpider(scrapy.Spider):
             self.logger.error("%s", message)
             raise CloseSpider(UNREACHABLE)
         self.crawler.stats.set_value("thcrawl/limits/links_per_page", self.links_per_page)
-        state = state_for(self.crawler)
+        state = self.run_owner.state
         mode = self.crawler.settings.get("THCRAWL_MODE", "auto")
         self.incremental = mode != "full" and state.has_finished_run()
-        self.crawler.stats.set_value("thcrawl/mode", "incremental" if self.incremental else "full")
+        # A first crawl that did not finish is resumed: what it committed is not fetched again.
+        self.resuming = mode != "full" and not self.incremental and state.article_count() > 0
+        self.crawler.stats.set_value("thcrawl/mode", "incremental" if self.incremental else
+                                     "resumed" if self.resuming else "full")
         hours = self.crawler.settings.getfloat("THCRAWL_RECHECK_HOURS", 48)
         self.recheck_after = datetime.now(VN_TZ) - timedelta(hours=hours)
         for url, reason in state.due_failures():
@@ -212,7 +219,7 @@ class TtvSpider(scrapy.Spider):
             self.crawler.stats.inc_value("thcrawl/errors/bad_listing")
             return
         self.crawler.stats.inc_value("thcrawl/listing_pages")
-        state = state_for(self.crawler)
+        state = self.run_owner.state if self.incremental else None
         mark = state.mark(category) if self.incremental else None
         seen = self.seen_in_listing.setdefault(category, set())
         new = 0
@@ -324,8 +331,8 @@ class TtvSpider(scrapy.Spider):
         if not url.startswith(self.base_url + "/"):
             self.crawler.stats.inc_value("thcrawl/links/offsite_skipped")
             return
-        if self.incremental and not force and state_for(self.crawler).known(article_id(url)):
-            if listed_at is None or listed_at < self.recheck_after:
+        if (self.incremental or self.resuming) and not force and self.run_owner.state.known(article_id(url)):
+            if self.resuming or listed_at is None or listed_at < self.recheck_after:
                 self.crawler.stats.inc_value("thcrawl/articles/skipped_known")
                 return
             self.crawler.stats.inc_value("thcrawl/articles/rechecked")
@@ -354,7 +361,8 @@ class TtvSpider(scrapy.Spider):
         listed = stats.get_value("thcrawl/failures") or []
         if len(listed) < MAX_LISTED_FAILURES:
             stats.set_value("thcrawl/failures", [*listed, {"url": url, "reason": reason}])
-        state_for(self.crawler).record_failure(url, article_id(url), reason, to_iso(datetime.now(VN_TZ)))
+        if self.run_owner:
+            self.run_owner.record_failure(url, article_id(url), reason)
         self.logger.warning("could not fetch %s: %s", url, reason)
 
     @property
@@ -393,6 +401,12 @@ class TtvSpider(scrapy.Spider):
                 yield from self.article_request(entry.url, normalize_date(entry.published_raw).value)
 
     # -- helpers -----------------------------------------------------------------------------------------
+    @property
+    def run_owner(self) -> RunOwner | None:
+        """The owner of the run's data folder (state, journal, lock); None outside a crawler."""
+        crawler = getattr(self, "crawler", None)
+        return crawler.get_extension(RunOwner) if crawler else None
+
     def in_bounds(self, when: datetime | None) -> bool:
         if when is None:
             return True
@@ -411,6 +425,7 @@ class TtvSpider(scrapy.Spider):
         return datetime.fromisoformat(stamped) if stamped else datetime.now(VN_TZ).replace(microsecond=0)
 
     def closed(self, reason: str) -> None:
-        if reason not in ("finished", "closespider_itemcount", UNREACHABLE):  # that one was said already
+        # UNREACHABLE was said already; the owner reports its own reasons.
+        if reason not in ("finished", "closespider_itemcount", UNREACHABLE, *OWNER_REASONS):
             self.logger.warning("spider closed: %s", reason)
 

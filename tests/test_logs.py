@@ -33,7 +33,7 @@ def test_json_log_lines_and_outcome(server, tmp_path):
     records = [json.loads(line) for line in lines]  # every line is one JSON object
     assert len(records) >= 10
     assert all({"time", "level", "logger", "message"} <= set(r) and r["run"] == run_id for r in records)
-    assert any(r["logger"] == "thcrawl.lifecycle" and r["message"].startswith(f"run {run_id}: ok") for r in records)
+    assert any(r["logger"] == "thcrawl.owner" and r["message"].startswith(f"run {run_id}: ok") for r in records)
     stats = [r for r in records if r["logger"] == "scrapy.extensions.logstats"]
     assert stats and all(set(r["data"]) == {"pages", "pagerate", "items", "itemrate"} for r in stats)
     outcome = json.loads(result.stdout)  # stdout: exactly one JSON object

@@ -111,9 +111,9 @@ def _check_monitoring(options: CrawlOptions) -> None:
 def _report(result: CrawlResult) -> None:
     summary = result.summary or {}
     if summary.get("status") == "lock_held":
-        print(f"thcrawl: {summary['message']}; exiting", file=sys.stderr)
-        return
-    print(f"output: {result.run_dir}")
+        return  # the run logged the one line: another thcrawl run (pid N) is using DATA
+    if result.run_dir:
+        print(f"output: {result.run_dir}")
     if summary:
         errors = sum(summary["errors"].values())
         print(f"summary: {summary['status']}, {summary['mode']} run: {summary['articles']} articles "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from scrapy.settings import Settings
 from thcrawl import SITE_URL
 from thcrawl.dates import parse_bound
 from thcrawl.logs import install_run_log_handler
-from thcrawl.run import new_run_dir, repair_crashed_runs
+from thcrawl.run import new_run_dir
 from thcrawl.safety import is_loopback_url, manners_problem
 from thcrawl.spiders.ttv import SOURCES, TtvSpider
 
@@ -108,47 +107,43 @@ class CrawlResult:
     run_dir: Path | None
     summary: dict[str, Any] | None
     exit_code: int
+    write_failed: str | None = None  # "disk full: <path>" when a write failed and stopped the run
 
 
 def run_crawl(options: CrawlOptions) -> CrawlResult:
-    """Run one crawl in this process (Scrapy's reactor can run once per process), holding the data
-    folder's lock for the whole run."""
-    from thcrawl.lock import DataDirLock, LockHeldError
-
-    try:
-        lock = DataDirLock(options.data_dir).acquire()
-    except LockHeldError as exc:
-        return CrawlResult(run_dir=None, summary={"status": "lock_held", "message": str(exc)}, exit_code=EXIT_LOCKED)
-    try:
-        return _run_locked(options)
-    finally:
-        lock.release()
-
-
-def _run_locked(options: CrawlOptions) -> CrawlResult:
+    """Run one crawl in this process (Scrapy's reactor can run once per process). The run's owner
+    (thcrawl.owner.RunOwner) takes the data folder's lock, recovers unfinished runs and writes the run;
+    its outcome is read back from it."""
     from scrapy.crawler import CrawlerProcess
 
-    for repaired in repair_crashed_runs(options.data_dir):
-        logging.getLogger(__name__).warning("cut a torn last line from %s (its run was killed)", repaired)
-    run_dir = Path(options.settings.get("THCRAWL_RUN_DIR") or new_run_dir(options.data_dir))
+    from thcrawl.owner import RunOwner
+
     settings = Settings()
     settings.setmodule("thcrawl.settings", priority="project")
     settings.set("THCRAWL_BASE_URL", options.base_url, priority="cmdline")
     settings.set("THCRAWL_DATA_DIR", str(options.data_dir), priority="cmdline")
-    settings.set("THCRAWL_RUN_DIR", str(run_dir), priority="cmdline")
-    settings.set("THCRAWL_LOCK_HELD", True, priority="cmdline")
     settings.setdict(options.settings, priority="cmdline")
+    # The run folder's name is the run id in JSON log lines, so it is chosen here; the owner creates it
+    # once it holds the data folder's lock.
+    run_dir = Path(settings.get("THCRAWL_RUN_DIR") or new_run_dir(options.data_dir))
+    settings.set("THCRAWL_RUN_DIR", str(run_dir), priority="cmdline")
     log_handler = install_run_log_handler(settings, run_dir.name)  # text or JSON lines, periodic stats
     settings.set("LOG_ENABLED", False, priority="cmdline")  # Scrapy's own handler would replace ours
     process = CrawlerProcess(settings)
     logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
     log_handler.open_periodic_stats()
-    process.crawl(TtvSpider, **{k: v for k, v in options.spider_args.items() if v is not None})
+    crawler = process.create_crawler(TtvSpider)
+    process.crawl(crawler, **{k: v for k, v in options.spider_args.items() if v is not None})
     try:
         process.start()
     finally:
         logging.getLogger().removeHandler(log_handler)
-    stats_file = run_dir / "stats.json"
-    summary = json.loads(stats_file.read_text("utf-8")) if stats_file.exists() else None
+    owner = crawler.get_extension(RunOwner)
+    if owner.lock_error:
+        return CrawlResult(run_dir=None, summary={"status": "lock_held", "message": owner.lock_error},
+                           exit_code=EXIT_LOCKED)
+    summary = owner.summary
     exit_code = EXIT_BY_STATUS.get(summary["status"], EXIT_FAILURE) if summary else EXIT_FAILURE
-    return CrawlResult(run_dir=run_dir, summary=summary, exit_code=exit_code)
+    if owner.failed_write:
+        exit_code = EXIT_FAILURE
+    return CrawlResult(run_dir=owner.run_dir, summary=summary, exit_code=exit_code, write_failed=owner.failed_write)

@@ -8,7 +8,6 @@ own settings (SPIDERMON_SMTP_HOST, SPIDERMON_SLACK_SENDER_TOKEN, SPIDERMON_TELEG
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -16,8 +15,7 @@ from scrapy.utils.misc import load_object
 from spidermon import Monitor, MonitorSuite, monitors
 
 from thcrawl.monitoring import NOTIFIERS, notifier_names
-from thcrawl.run import run_dir
-from thcrawl.runstate import state_for
+from thcrawl.owner import RunOwner
 from thcrawl.summary import SUCCESS_REASONS, build_summary
 
 logger = logging.getLogger(__name__)
@@ -89,13 +87,8 @@ class RunMonitor(Monitor):
                                              f"{allowed:.1%}): {summary['failed_by_reason']}")
 
     def previous_layers(self) -> dict[str, float]:
-        crawler = self.data.crawler
-        rows = state_for(crawler).rows(
-            "SELECT summary FROM runs WHERE run_id != ? AND status IN ('ok', 'degraded') "
-            "ORDER BY started_at DESC LIMIT 1", run_dir(crawler).name)
-        for (summary,) in rows:
-            return (json.loads(summary) if summary else {}).get("layers") or {}
-        return {}
+        owner = self.data.crawler.get_extension(RunOwner)
+        return (owner.previous_summary if owner else {}).get("layers") or {}
 
 
 class RunMonitorSuite(MonitorSuite):

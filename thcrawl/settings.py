@@ -79,7 +79,7 @@ EXTENSIONS = {
     # No way into a running crawl: neither Scrapy's telnet console nor its remote-control HTTP endpoint.
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,
-    "thcrawl.lifecycle.RunLifecycle": 500,
+    "thcrawl.owner.RunOwner": 500,
     "thcrawl.progress.ProgressLine": 510,
     "thcrawl.monitoring.Monitoring": 520,
 }
@@ -102,8 +102,8 @@ ITEM_PIPELINES = {
     "thcrawl.pipelines.dates.DatesPipeline": 100,
     "thcrawl.pipelines.dedupe.DedupePipeline": 200,
     "thcrawl.pipelines.validation.ValidationPipeline": 300,
-    "thcrawl.pipelines.state.StatePipeline": 400,
-    "thcrawl.pipelines.jsonl_writer.JsonlWriterPipeline": 900,
+    # The one step that makes an article durable (journal append, fsync, state commit): thcrawl.owner.
+    "thcrawl.pipelines.store.StorePipeline": 900,
 }
 
 # Articles are fetched before further listing pages (higher priority), depth-first, so the frontier

@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from thcrawl.pipelines.jsonl_writer import COVERAGE_FIELDS
-
 STATS_FILE = "stats.json"
+# The fields whose share of non-empty values is the run's coverage (counted by the store pipeline).
+COVERAGE_FIELDS = ("title", "sapo", "authors", "published_at", "body", "category", "images", "tags", "source",
+                   "see_more")
 ERROR_PREFIXES = ("downloader/exception_type_count/", "spider_exceptions/", "thcrawl/errors/")
 SUCCESS_REASONS = ("finished", "closespider_itemcount")
 OK, DEGRADED, FAILED = "ok", "degraded", "failed"
 MAX_LISTED_FAILURES = 200
+# What the run found and repaired of earlier runs that did not finish (thcrawl.recovery).
+RECOVERY_KEYS = ("articles", "quarantined_lines", "due_again", "temporaries_removed", "torn_lines_cut")
 
 
 def errors_by_kind(stats: dict[str, Any]) -> dict[str, int]:
@@ -92,6 +95,7 @@ def build_summary(stats: dict[str, Any], reason: str, thresholds: dict[str, floa
         "dates": {k.rsplit("/", 1)[-1]: v for k, v in stats.items() if k.startswith("thcrawl/dates/")},
         "errors": errors,
         "recovered_runs": stats.get("thcrawl/recovered_runs", 0),
+        "recovery": {key: stats.get(f"thcrawl/recovery/{key}", 0) for key in RECOVERY_KEYS},
         "superseded_versions": stats.get("thcrawl/dataset/superseded", 0),
         "duration_seconds": round(duration, 3) if duration is not None else None,
         "output": stats.get("thcrawl/output"),
