@@ -248,7 +248,7 @@ def test_export_refuses_missing_dataset_and_bad_dates(tmp_path):
 
 
 def test_large_export_streams(tmp_path):
-    """20,000 articles (~100 MB of JSON): the export's peak memory stays far below the data's size."""
+    """20,000 articles (~250 MB of JSON): the export's peak memory stays far below the data's size."""
     data = tmp_path / "big"
     template = ReplicaSite(articles=10, seed=1).truth(5, "https://truyenhinhthanhhoa.vn")
     template.update(crawled_at="2026-11-01T00:00:00+07:00", content_sha256="0" * 64, extraction={"body": "cms"},
@@ -265,14 +265,17 @@ def test_large_export_streams(tmp_path):
                 line = json.dumps(row, ensure_ascii=False) + "\n"
                 size += len(line.encode())
                 handle.write(line)
-    code = ("import resource, sys; from thcrawl.cli import main; rc = main(sys.argv[1:]); "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(rc)")
+    # What the export itself holds, above what importing its libraries costs (pyarrow, Scrapy, and
+    # whatever itemadapter finds installed, such as pydantic): that part does not grow with the data.
+    code = ("import resource, sys; from thcrawl.cli import main; import thcrawl.export; "
+            "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; rc = main(sys.argv[1:]); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base); sys.exit(rc)")
     result = subprocess.run([sys.executable, "-c", code, "export", "--format", "parquet", "--data", str(data),
                              "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=REPO, timeout=600)
     assert result.returncode == 0, result.stderr
     peak_mb = int(result.stdout.strip().splitlines()[-1]) / 1024
-    assert size > 90 * 2**20
-    assert peak_mb < 250, f"peak {peak_mb:.0f} MB for {size / 2**20:.0f} MB of data"
+    assert size > 200 * 2**20
+    assert peak_mb < 150, f"the export grew by {peak_mb:.0f} MB for {size / 2**20:.0f} MB of data"
 
 
 def test_warc_is_readable_by_warcio(crawled):

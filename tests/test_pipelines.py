@@ -32,6 +32,8 @@ URL = "https://truyenhinhthanhhoa.vn/nong-dan-hoang-hoa-thu-hoach-lua-som-tranh-
 def crawler(tmp_path):
     crawler = get_crawler(TtvSpider, settings_dict={
         "EXTENSIONS": {"thcrawl.owner.RunOwner": 500}, "THCRAWL_DATA_DIR": str(tmp_path / "data"),
+        # The shipped manners: the spider refuses a real-site crawl without them.
+        "THCRAWL_HONOUR_CRAWL_DELAY": True, "ROBOTSTXT_OBEY": True,
         "THCRAWL_RUN_DIR": str(tmp_path / "run")})
     crawler.stats.open_spider()
     return crawler

@@ -149,7 +149,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     as_json = options.settings["THCRAWL_LOG_FORMAT"] == "json"
     if not as_json:
         _report(result)
-    report = _write_report(options.data_dir, quiet=as_json) if result.run_dir else None
+    # After a failed write the disk is full: the run's one line says so, and no report is attempted.
+    report = _write_report(options.data_dir, quiet=as_json) if result.run_dir and not result.write_failed else None
     if as_json:
         _report_json(result, report)
     return result.exit_code

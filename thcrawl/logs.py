@@ -45,9 +45,17 @@ class _AtLevelOrPeriodicStats(logging.Filter):
     def __init__(self, level: int) -> None:
         super().__init__()
         self.level = level
+        self.started = False
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno >= self.level or record.name == PERIODIC_STATS_LOGGER
+        if record.levelno >= self.level:
+            return True
+        if record.name != PERIODIC_STATS_LOGGER:
+            return False
+        # LogStats' first line comes as the spider opens and always says 0 pages: skipped, so that a run
+        # that stops at once (lock held, disk full, bad site) still says only its one line.
+        first, self.started = not self.started, True
+        return not first
 
 
 def periodic_stats_wanted(setting: object) -> bool:
