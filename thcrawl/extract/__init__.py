@@ -1,4 +1,8 @@
-"""Page objects: one class per page kind, taking (bytes, url) and knowing nothing of Scrapy's engine."""
+"""Page objects on parsel: one class per page kind, taking (bytes, url) and knowing nothing of Scrapy's engine.
+
+The generic body layer (trafilatura, with lxml's HTML cleaner) is imported here, eagerly, through
+article.py: a broken install fails when the package loads, not on the first page that needs it.
+"""
 
 from thcrawl.extract.article import ArticlePage
 from thcrawl.extract.document import NotHtmlError, PageKind, detect_kind
