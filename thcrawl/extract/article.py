@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any
+from urllib.parse import urlsplit
 
 from parsel import Selector, SelectorList
 
@@ -59,6 +60,12 @@ def _text(found: SelectorList | Selector | None) -> str | None:
         if text := clean(" ".join(parts)):
             return text
     return None
+
+
+def _site_key(name: str) -> str:
+    """"vnexpress" for "VnExpress", "vnexpress.net" and "www.vnexpress.net"."""
+    key = name.casefold().removeprefix("https://").removeprefix("http://").removeprefix("www.")
+    return re.sub(r"\.(?:com|net|org|vn|edu|gov)\b|\W+", "", key)
 
 
 def _comparable(text: str | None) -> str:
@@ -197,16 +204,18 @@ class ArticlePage:
             self._cross_check("sapo", sapo)
         return sapo
 
+    @cached_property
     def _site_names(self) -> set[str]:
-        names = {self.metadata.meta("og:site_name") or ""}
+        """The site's own names ("vnexpress.net" and "VnExpress" alike), to tell them from bylines."""
+        names = {self.metadata.meta("og:site_name") or "", urlsplit(self.url or "").hostname or ""}
         publisher = self.metadata.article.get("publisher")
         if isinstance(publisher, dict):
             names.add(jsonld_text(publisher.get("name")))
-        return {n.casefold() for n in names if n}
+        return {_site_key(n) for n in names if n}
 
     def _person(self, name: str) -> bool:
         """A byline name, not the site (templates put "VCCorp.vn", "NLD.COM.VN" or a URL in author fields)."""
-        return bool(name) and "." not in name and "/" not in name and name.casefold() not in self._site_names()
+        return bool(name) and "." not in name and "/" not in name and _site_key(name) not in self._site_names
 
     def _names(self, texts: list[str]) -> list[str]:
         names = [n for text in texts for n in split_authors(text)]
@@ -239,7 +248,8 @@ class ArticlePage:
             (CMS, lambda: self._names(self._byline_blocks())),
             (JSONLD, self._jsonld_authors),
             (META, lambda: self._names([self.metadata.meta("article:author", "author") or ""])),
-            (CMS_TRAILING, lambda: self._names([self._split_body[2] or ""])),
+            (CMS_TRAILING if self._content is not None else GENERIC,
+             lambda: self._names([self._split_body[2] or ""])),
         ) or []
 
     @cached_property
@@ -295,8 +305,11 @@ class ArticlePage:
     def published_raw(self) -> str | None:
         """The publication time as the page shows it."""
         def visible_date() -> str | None:
-            near_title = self._h1.xpath("following::*[contains(@class, 'date') or contains(@class, 'time')]"
-                                        "[not(*)][position() <= 10]") if self._h1 is not None else []
+            """A date-shaped text in an element named date or time, among the few around the <h1>."""
+            if self._h1 is None:
+                return None
+            near = "[contains(@class, 'date') or contains(@class, 'time')][not(*)][position() <= 10]"
+            near_title = [*self._h1.xpath(f"following::*{near}"), *self._h1.xpath(f"preceding::*{near}")]
             return next((t for t in (_text(e) for e in near_title) if t and _DATE_RE.search(t)), None)
 
         return self._first(
@@ -324,13 +337,18 @@ class ArticlePage:
 
     # -- body ----------------------------------------------------------------------------------------
     @cached_property
-    def _cms_blocks(self) -> list[str]:
-        return body_walk.paragraphs(self._content.root) if self._content is not None else []
+    def _blocks(self) -> list[str]:
+        """The body's blocks before the source line and a trailing byline are taken out of them."""
+        return self._first(
+            "body",
+            (CMS, lambda: body_walk.paragraphs(self._content.root) if self._content is not None else []),
+            (FALLBACK, lambda: generic_paragraphs(self.selector.root)),
+        ) or []
 
     @cached_property
     def _split_body(self) -> tuple[list[str], str | None, str | None]:
-        """(body blocks, a "Nguồn:" source line, a trailing names-only byline) from the CMS blocks."""
-        blocks = list(self._cms_blocks)
+        """(body blocks, a "Nguồn:" source line, a trailing names-only byline)."""
+        blocks = list(self._blocks)
         source = author = None
         for index in range(len(blocks) - 1, max(len(blocks) - 4, -1), -1):
             match = SOURCE_LINE_RE.match(blocks[index])
@@ -344,11 +362,7 @@ class ArticlePage:
 
     @cached_property
     def body_paragraphs(self) -> list[str]:
-        return self._first(
-            "body",
-            (CMS, lambda: self._split_body[0]),
-            (FALLBACK, lambda: generic_paragraphs(self.selector.root)),
-        ) or []
+        return self._split_body[0]
 
     @property
     def body(self) -> str:

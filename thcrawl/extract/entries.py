@@ -77,8 +77,8 @@ def read_entry(element: Selector, base_url: str, kind: type[SeeMoreEntry] = List
                  url=url, title=title or None, published_raw=time, summary=summary,
                  thumbnail=absolute(thumbnail, base_url) if thumbnail else None)
     if isinstance(entry, ListingEntry):
-        entry.category = _first_text(element.xpath(f".//*[{_class_has('-category')}]"
-                                                   f"[not({_class_has('link')})][not({_class_has('title')})]"))
+        # A class token ending in "-category" (box-stream-category), not box-category-* parts.
+        entry.category = _first_text(element.xpath(".//*[re:test(@class, '(^|\\s)[\\w-]+-category(\\s|$)')]"))
     return entry
 
 

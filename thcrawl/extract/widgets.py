@@ -40,6 +40,9 @@ LIST_HEADING_RE = re.compile(
     re.I,
 )
 _CONTAINER_TAGS = {"div", "section", "ul", "ol", "table", "span"}
+# What wraps a photo or a video of the article itself (not a widget around it).
+MEDIA_BOX_TYPES = {"photo", "videostream", "video"}
+MEDIA_WRAPPERS = {"figure", "picture", "source", "a"}
 
 
 def tag_of(element: etree._Element) -> str:
@@ -105,7 +108,7 @@ def inside_widget(element: etree._Element, stop: etree._Element) -> bool:
     node = element.getparent()
     while node is not None and node is not stop:
         kind = node.get("type", "").lower()
-        if kind not in ("photo", "videostream", "video") and tag_of(node) not in ("figure", "picture") and is_widget(node):
+        if kind not in MEDIA_BOX_TYPES and tag_of(node) not in MEDIA_WRAPPERS and is_widget(node):
             return True
         node = node.getparent()
     return False
