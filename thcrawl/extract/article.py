@@ -197,6 +197,10 @@ class ArticlePage:
                 "//*[self::p or self::h2 or self::div][contains(@class, 'sapo') or contains(@class, 'description')"
                 " or contains(@class, 'lead')][not(ancestor::*[contains(@class, 'item')])]"
                 "[preceding::h1]"))),
+            (GENERIC, lambda: _text(self._h1.xpath(  # the lead in an <h2> just under the title, by position
+                "following::h2[position() = 1][string-length(normalize-space()) > 60]"
+                "[count(preceding::p[string-length(normalize-space()) > 200]) = "
+                "count(//h1[1]/preceding::p[string-length(normalize-space()) > 200])]")) if self._h1 is not None else None),
             (JSONLD, lambda: self.metadata.article_text("description")),
             (META, lambda: self.metadata.meta("og:description", "description")),
         )
@@ -493,7 +497,7 @@ class ArticlePage:
             text = _text(heading) or ""
             if not SEE_MORE_HEADING_RE.match(text) or COMMENTS_RE.search(text):
                 continue
-            for ancestor in heading.xpath("ancestor::*[position() <= 4]"):
+            for ancestor in reversed(heading.xpath("ancestor::*[position() <= 4]")):  # nearest first
                 if any(is_article_link(h) for h in ancestor.xpath(".//a/@href").getall()):
                     sections.append(ancestor)
                     break
@@ -551,5 +555,4 @@ class ArticlePage:
 
 
 # The family's entry boxes after the article's content element.
-CMS_AFTER = ("following::*[contains(concat(' ', normalize-space(@class), ' '), ' box-stream-item ')"
-             " or contains(concat(' ', normalize-space(@class), ' '), ' box-category-item ')]")
+CMS_AFTER = "following::*[re:test(@class, '(^|\\s)box-(stream|category)-item(\\s|$)')]"

@@ -18,10 +18,9 @@ from thcrawl.items import ListingEntry, SeeMoreEntry
 from thcrawl.text import clean
 from thcrawl.urls import absolute, article_id
 
-# The family's entry boxes, by whole class token.
-CMS_ENTRY_XPATH = ("descendant-or-self::*[contains(concat(' ', normalize-space(@class), ' '), ' box-stream-item ')"
-                   " or contains(concat(' ', normalize-space(@class), ' '), ' box-category-item ')"
-                   " or contains(concat(' ', normalize-space(@class), ' '), ' box-item ')]")
+# The family's entry boxes, by whole class token: box-stream-item, box-category-item, box-item, and the
+# sub-entries of a category's head box (box-category-item-sub).
+CMS_ENTRY_XPATH = "descendant-or-self::*[re:test(@class, '(^|\\s)box-(stream-|category-)?item(-sub)?(\\s|$)')]"
 # Article URLs of other sites: a numeric ID of 6+ digits ending the slug (vnexpress: "-5047363.html").
 _GENERIC_ARTICLE_RE = re.compile(r"-\d{6,}(?:\.[a-z]{2,5})?/?$")
 _PLACEHOLDER_PIECES = ("data:", "placeholder", "blank.gif", "loading", "lazy.", "1x1")
