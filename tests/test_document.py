@@ -1,6 +1,7 @@
 """Loading a page: the charset it is read in, and the kind of page it is."""
 
-from thcrawl.extract.document import PageKind, detect_kind, load
+from thcrawl.extract.document import load
+from thcrawl.extract.kind import PageKind, detect_kind
 
 
 def test_a_page_in_a_legacy_charset_is_decoded_before_parsing():

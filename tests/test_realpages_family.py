@@ -18,7 +18,7 @@ import pytest
 from tests.conftest import FROZEN_NOW, SHARED
 from tests.realpages_score import FIELDS, gold_pages, item_of
 from thcrawl.extract import ArticlePage
-from thcrawl.extract.document import PageKind
+from thcrawl.extract.kind import PageKind
 from thcrawl.parsing import parse_page
 from thcrawl.text import clean
 from thcrawl.validation import validation_errors

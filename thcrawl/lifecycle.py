@@ -105,7 +105,8 @@ class RunLifecycle:
             state.set_marks(marks, self.run_id)
         logger.info("high-water marks kept for %d categories", len(marks) if reason == "finished" else 0)
         thresholds = self.crawler.settings.getdict("THCRAWL_MIN_COVERAGE")
-        self.summary = build_summary(stats.get_stats(), reason, thresholds)
+        self.summary = build_summary(stats.get_stats(), reason, thresholds,
+                                     self.crawler.settings.getdict("THCRAWL_MIN_CMS_SHARE"))
         self.summary["site"] = self.crawler.settings.get("THCRAWL_BASE_URL")
         self.summary["settings"] = {name: self.crawler.settings.get(name) for name in CRAWL_SETTINGS}
         self.summary["settings"]["source"] = getattr(spider, "source", None)

@@ -5,7 +5,8 @@ article.py: a broken install fails when the package loads, not on the first page
 """
 
 from thcrawl.extract.article import ArticlePage
-from thcrawl.extract.document import NotHtmlError, PageKind, detect_kind
+from thcrawl.extract.document import NotHtmlError
+from thcrawl.extract.kind import PageKind, detect_kind
 from thcrawl.extract.listing import ListingPage
 
 __all__ = ["ArticlePage", "ListingPage", "NotHtmlError", "PageKind", "detect_kind"]

@@ -1,4 +1,4 @@
-"""Turning response bytes into a parsel Selector, and telling which kind of page they are.
+"""Turning response bytes into a parsel Selector.
 
 Pages are decoded the way Scrapy decodes them (HTTP charset, BOM, <meta charset>, then UTF-8) and parsed by
 parsel, so a selector that works in `scrapy shell` works here unchanged.
@@ -6,7 +6,6 @@ parsel, so a selector that works in `scrapy shell` works here unchanged.
 
 from __future__ import annotations
 
-import enum
 import re
 
 from parsel import Selector
@@ -19,12 +18,6 @@ _SINGLE_BYTE_LATIN = {"cp1252", "latin-1", "latin_1", "iso8859-1", "iso-8859-1",
 
 class NotHtmlError(ValueError):
     """The bytes are empty or are not an HTML document."""
-
-
-class PageKind(enum.Enum):
-    ARTICLE = "article"
-    LISTING = "listing"
-    OTHER = "other"
 
 
 def _check_html(body: bytes) -> None:
@@ -51,23 +44,3 @@ def decode(body: bytes, content_type: str | None = None) -> str:
 def load(body: bytes, content_type: str | None = None) -> Selector:
     """The parsed page, as the Selector a Scrapy user gets from `response.selector`."""
     return Selector(text=decode(body, content_type))
-
-
-_ARTICLE_TYPES_RE = re.compile(r'"@type"\s*:\s*"(?:News)?Article"')
-
-
-def detect_kind(page: Selector, url: str = "https://localhost/") -> PageKind:
-    """An article has a title and a body (the CMS's, NewsArticle metadata, or an <h1> over text); a listing
-    has entries. A page with neither is OTHER."""
-    from thcrawl.extract.article import ArticlePage  # the two page objects decide; imported late to avoid a cycle
-    from thcrawl.extract.listing import ListingPage
-
-    if page.css("h1[data-role=title], h1.detail-title, [data-role=content]"):
-        return PageKind.ARTICLE
-    if any(_ARTICLE_TYPES_RE.search(text) for text in page.css('script[type="application/ld+json"]::text').getall()):
-        return PageKind.ARTICLE
-    if ListingPage.from_selector(page, url).entries:
-        return PageKind.LISTING
-    if ArticlePage.from_selector(page, url).is_article():
-        return PageKind.ARTICLE
-    return PageKind.OTHER
