@@ -250,10 +250,11 @@ class ArticlePage:
         return self._first(
             "authors",
             (CMS, lambda: self._names(self._byline_blocks())),
-            (JSONLD, self._jsonld_authors),
-            (META, lambda: self._names([self.metadata.meta("article:author", "author") or ""])),
+            # A names-only last paragraph is shown on the page: it comes before metadata.
             (CMS_TRAILING if self._content is not None else GENERIC,
              lambda: self._names([self._split_body[2] or ""])),
+            (JSONLD, self._jsonld_authors),
+            (META, lambda: self._names([self.metadata.meta("article:author", "author") or ""])),
         ) or []
 
     @cached_property
@@ -442,12 +443,19 @@ class ArticlePage:
             found = (clean(_text(a) or a.attrib.get("title")).strip(",;#· ") for a in links)
             return list(dict.fromkeys(name for name in found if name))
 
-        # The family's tag pages are /{slug}.html (no article ID); its tag boxes vary their class names.
-        tag_route = ("//body//a[re:test(@href, '^(https?://[^/]+)?/[a-z0-9-]+\\.html$')]"
-                     "[not(ancestor::header)][not(ancestor::nav)][not(ancestor::footer)]")
+        def tag_box() -> list[str]:
+            """The family's tag pages are /{slug}.html (no article ID); its tag boxes vary their class names,
+            so the box is the first block after the title holding links to tag pages."""
+            links = [a for a in self.xpath(TAG_ROUTE_XPATH) if not is_article_link(a.attrib["href"])]
+            boxes: dict[Any, list[Selector]] = {}
+            for link in links:
+                boxes.setdefault(link.xpath("ancestor::*[not(self::li or self::span or self::b or self::strong)][1]")[0].root,
+                                 []).append(link)
+            return names(next(iter(boxes.values()), []))
+
         return self._first(
             "tags",
-            (CMS, lambda: names([a for a in self.xpath(tag_route) if not is_article_link(a.attrib["href"])])),
+            (CMS, tag_box),
             (GENERIC, lambda: names(self.xpath("//*[contains(@class, 'tag')][not(self::body)]"
                                                "[not(ancestor::header)]//a[@href][@rel='tag' or contains(@href, 'tag')]"))),
             (META, lambda: list(dict.fromkeys(clean(t) for t in self.xpath("//meta[@property='article:tag']/@content")
@@ -469,19 +477,21 @@ class ArticlePage:
                         published_raw=clean(li.attrib.get("data-date")) or None))
             return entries
 
-        def related_boxes() -> list[RelatedEntry]:
+        def boxes(typed: bool) -> list[RelatedEntry]:
+            """Article links of in-body boxes the CMS types as related (typed) or whose class says so."""
             content = self._content_for_media[0]
             if content is None:
                 return []
             entries = []
-            for box in content.xpath(".//*[@type or @class]"):
-                if is_related_box(box.root):
+            for box in content.xpath(".//*[@type]" if typed else ".//*[@class]"):
+                if (typed and "related" in box.attrib["type"].lower()) or (not typed and is_related_box(box.root)):
                     for entry in read_entries(link_entries(box), self.url or "", SeeMoreEntry, self.id):
                         entries.append(RelatedEntry(id=entry.id, url=entry.url, title=entry.title,
                                                     published_raw=entry.published_raw))
             return list({e.url: e for e in entries}.values())
 
-        return self._first("related", (CMS, data_entries), (GENERIC, related_boxes)) or []
+        return self._first("related", (CMS, data_entries), (CMS, lambda: boxes(typed=True)),
+                           (GENERIC, lambda: boxes(typed=False))) or []
 
     def _see_more_sections(self) -> list[Selector]:
         """Containers after the body under a see-more heading (xem thêm, tin liên quan, cùng chuyên mục…):
@@ -554,5 +564,9 @@ class ArticlePage:
         )
 
 
+# Links to the family's tag pages (/{slug}.html) after the title, outside page chrome.
+TAG_ROUTE_XPATH = ("//h1/following::a[re:test(@href, '^(https?://[^/]+)?/[a-z0-9-]+\\.html$')]"
+                   "[not(ancestor::header or ancestor::nav or ancestor::footer or ancestor::*[contains(@class, 'footer')"
+                   " or contains(@class, 'menu') or contains(@class, 'header')])]")
 # The family's entry boxes after the article's content element.
 CMS_AFTER = "following::*[re:test(@class, '(^|\\s)box-(stream|category)-item(\\s|$)')]"
