@@ -19,6 +19,7 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
+from lxml import etree
 from parsel import Selector, SelectorList
 
 from thcrawl.extract import body as body_walk
@@ -46,9 +47,11 @@ SEE_MORE_HEADING_RE = re.compile(
     r"có thể bạn quan tâm|related|read more|more news)", re.IGNORECASE)
 COMMENTS_RE = re.compile(r"bình luận|ý kiến bạn đọc|comment", re.IGNORECASE)  # "comments", "readers' opinions"
 HOME_NAMES = {"trang chủ", "home", "tin tức"}  # "home page", "news": the breadcrumb's root
-_CLASS_TOKEN = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
 _DATE_RE = re.compile(r"\d{1,2}[/-]\d{1,2}[/-]\d{4}|\d{4}-\d{2}-\d{2}|[A-Z][a-z]+ \d{1,2}, \d{4}")
 _DEEP = (RecursionError,)  # deep markup or JSON: the layer gives up, the next one answers
+
+
+_TEXT_NODES = etree.XPath("descendant-or-self::text()[not(ancestor::script)][not(ancestor::style)]")
 
 
 def _text(found: SelectorList | Selector | None) -> str | None:
@@ -56,8 +59,7 @@ def _text(found: SelectorList | Selector | None) -> str | None:
     if found is None:
         return None
     for element in ([found] if isinstance(found, Selector) else found):
-        parts = element.xpath("descendant-or-self::text()[not(ancestor::script)][not(ancestor::style)]").getall()
-        if text := clean(" ".join(parts)):
+        if text := clean(" ".join(_TEXT_NODES(element.root))):
             return text
     return None
 
@@ -128,7 +130,9 @@ class ArticlePage:
     @cached_property
     def _content(self) -> Selector | None:
         """The CMS content element: `data-role=content`, else the family's content classes."""
-        found = self.css("div[data-role=content], div.detail-content.afcbc-body, div.afcbc-body, div.detail-content")
+        found = self.xpath("//div[@data-role='content']") or self.xpath(
+            "//div[contains(@class, 'afcbc-body')] | //div[contains(concat(' ', normalize-space(@class), ' '), "
+            "' detail-content ')]")
         return found[0] if found else None
 
     @cached_property
@@ -152,9 +156,24 @@ class ArticlePage:
         return self._generic_content, GENERIC
 
     @cached_property
+    def _region(self) -> Selector:
+        """Where the article's parts are (title, byline, time, source, tags): the nearest block holding both
+        the title and the content element; the whole page when either is missing."""
+        if self._h1 is not None and self._content is not None:
+            around_content = set(self._content.root.iterancestors())
+            for ancestor in self._h1.root.iterancestors():
+                if ancestor in around_content:
+                    return Selector(root=ancestor, type="html")
+        return self.selector
+
+    @cached_property
+    def _cms_title(self) -> SelectorList:
+        return self.xpath("//h1[@data-role='title' or contains(@class, 'detail-title')]") or self.xpath(
+            "//*[@data-role='title']")
+
+    @cached_property
     def _h1(self) -> Selector | None:
-        found = self.css("h1[data-role=title], h1.detail-title, [data-role=title]") or [
-            h for h in self.css("h1") if _text(h)]
+        found = self._cms_title or [h for h in self.xpath("//h1") if _text(h)]
         return found[0] if found else None
 
     # -- identity ------------------------------------------------------------------------------------
@@ -178,11 +197,11 @@ class ArticlePage:
     def title(self) -> str | None:
         title = self._first(
             "title",
-            (CMS, lambda: _text(self.css("h1[data-role=title], h1.detail-title, [data-role=title]"))),
+            (CMS, lambda: _text(self._cms_title)),
             (GENERIC, lambda: _text(self._h1)),
             (JSONLD, lambda: self.metadata.article_text("headline")),
             (META, lambda: self.metadata.meta("og:title", "twitter:title")),
-            (GENERIC, lambda: re.split(r"\s+[-|–]\s+[^-|–]+$", _text(self.css("title")) or "")[0]),
+            (GENERIC, lambda: re.split(r"\s+[-|–]\s+[^-|–]+$", _text(self.xpath("//title")) or "")[0]),
         )
         if self.extraction["title"] in (CMS, GENERIC):
             self._cross_check("title", title)
@@ -192,7 +211,8 @@ class ArticlePage:
     def sapo(self) -> str | None:
         sapo = self._first(
             "sapo",
-            (CMS, lambda: _text(self.css("[data-role=sapo], h2.detail-sapo"))),
+            (CMS, lambda: _text(self._region.xpath(".//h2[@data-role='sapo' or contains(@class, 'detail-sapo')]")
+                                or self._region.xpath(".//p[@data-role='sapo'] | .//div[@data-role='sapo']"))),
             (GENERIC, lambda: _text(self.xpath(
                 "//*[self::p or self::h2 or self::div][contains(@class, 'sapo') or contains(@class, 'description')"
                 " or contains(@class, 'lead')][not(ancestor::*[contains(@class, 'item')])]"
@@ -231,8 +251,10 @@ class ArticlePage:
         links, spans and paragraphs, outside lists of other articles and comments."""
         outside = ("[not(ancestor::*[contains(@class, 'item') or contains(@class, 'comment')"
                    " or contains(@class, 'relate')])]")
-        blocks = self.xpath(f"//*[@data-role='author']{outside}") or self.xpath(
-            f"//body//*[contains(@class, 'author')][not(contains(@class, 'avatar'))]{outside}"
+        region = self._region
+        roles = " | ".join(f".//{tag}[@data-role='author']{outside}" for tag in ("p", "span", "a", "div", "strong"))
+        blocks = region.xpath(roles) or region.xpath(
+            f".//*[contains(@class, 'author')][not(contains(@class, 'avatar'))]{outside}"
             "[not(descendant::*[contains(@class, 'author')])]")
         texts = []
         for block in blocks:
@@ -266,7 +288,7 @@ class ArticlePage:
                     if name and name.casefold() not in HOME_NAMES and not (url and is_article_link(url))]
 
         def cms() -> list[tuple[str, str | None]]:
-            first = self.css("[data-role=cate-name]")
+            first = self.xpath("//a[@data-role='cate-name']")
             if not first:
                 return []
             # The breadcrumb is the list or block around the first category link (its li, then ul).
@@ -319,7 +341,9 @@ class ArticlePage:
 
         return self._first(
             "published_raw",
-            (CMS, lambda: _text(self.css("[data-role=publishdate], div.detail-time"))),
+            (CMS, lambda: _text(self._region.xpath(
+                ".//div[@data-role='publishdate'] | .//time[@data-role='publishdate'] | .//span[@data-role='publishdate']"
+                " | .//div[contains(@class, 'detail-time')]"))),
             (GENERIC, lambda: _text(self.xpath("//time[not(ancestor::*[contains(@class, 'item')])]"))),
             (GENERIC, visible_date),
         )
@@ -376,8 +400,11 @@ class ArticlePage:
     @cached_property
     def source(self) -> str | None:
         def element() -> str | None:
-            found = self.xpath("//*[@data-field='source' or @data-role='source' or "
-                               f"{_CLASS_TOKEN.format('source')} or {_CLASS_TOKEN.format('detail-source')}]")
+            found = [e for e in self._region.xpath(".//p[contains(@class, 'source') or @data-field or @data-role]"
+                                                   " | .//span[contains(@class, 'source') or @data-field or @data-role]"
+                                                   " | .//div[contains(@class, 'source') or @data-field or @data-role]")
+                     if "source" in (e.attrib.get("data-field"), e.attrib.get("data-role"))
+                     or {"source", "detail-source"} & set(e.attrib.get("class", "").split())]
             text = _text(found)
             return clean(SOURCE_PREFIX_RE.sub("", text)) if text and len(text) < 120 else None
 
@@ -446,7 +473,8 @@ class ArticlePage:
         def tag_box() -> list[str]:
             """The family's tag pages are /{slug}.html (no article ID); its tag boxes vary their class names,
             so the box is the first block after the title holding links to tag pages."""
-            links = [a for a in self.xpath(TAG_ROUTE_XPATH) if not is_article_link(a.attrib["href"])]
+            links = [a for a in self._region.xpath(TAG_ROUTE_XPATH) or self.xpath(TAG_ROUTE_XPATH)
+                     if TAG_ROUTE_RE.match(a.attrib["href"]) and not is_article_link(a.attrib["href"])]
             boxes: dict[Any, list[Selector]] = {}
             for link in links:
                 boxes.setdefault(link.xpath("ancestor::*[not(self::li or self::span or self::b or self::strong)][1]")[0].root,
@@ -500,12 +528,14 @@ class ArticlePage:
         if anchor is None:
             return []
         sections = []
-        for heading in anchor.xpath(
-                "following::*[self::h2 or self::h3 or self::h4 or self::span or self::div or self::p]"
-                "[not(ancestor::aside)][not(ancestor::*[contains(@class, 'sidebar') or contains(@class, 'right')])]"
-                "[string-length(normalize-space()) < 40]"):
+        for heading in anchor.xpath("following::h2 | following::h3 | following::h4 | following::div[contains(@class, "
+                                    "'title')] | following::span[contains(@class, 'title')] | following::p[contains("
+                                    "@class, 'title')]"):
             text = _text(heading) or ""
-            if not SEE_MORE_HEADING_RE.match(text) or COMMENTS_RE.search(text):
+            if len(text) > 40 or not SEE_MORE_HEADING_RE.match(text) or COMMENTS_RE.search(text):
+                continue
+            if heading.xpath("boolean(ancestor::aside or ancestor::*[contains(@class, 'sidebar')"
+                             " or contains(@class, 'right')])").get() == "1":
                 continue
             for ancestor in reversed(heading.xpath("ancestor::*[position() <= 4]")):  # nearest first
                 if any(is_article_link(h) for h in ancestor.xpath(".//a/@href").getall()):
@@ -521,7 +551,8 @@ class ArticlePage:
             anchor = self._content
             if anchor is None:
                 return []
-            boxes = [b for b in anchor.xpath(CMS_AFTER) if not b.xpath("ancestor::aside")]
+            boxes = [b for b in anchor.xpath(CMS_AFTER) if ENTRY_TOKENS & set(b.attrib["class"].split())
+                     and not b.xpath("ancestor::aside")]
             groups: dict[Any, list[Selector]] = {}
             for box in boxes:
                 groups.setdefault(box.root.getparent(), []).append(box)
@@ -565,8 +596,10 @@ class ArticlePage:
 
 
 # Links to the family's tag pages (/{slug}.html) after the title, outside page chrome.
-TAG_ROUTE_XPATH = ("//h1/following::a[re:test(@href, '^(https?://[^/]+)?/[a-z0-9-]+\\.html$')]"
+TAG_ROUTE_XPATH = (".//h1/following::a[contains(@href, '.html')]"
                    "[not(ancestor::header or ancestor::nav or ancestor::footer or ancestor::*[contains(@class, 'footer')"
                    " or contains(@class, 'menu') or contains(@class, 'header')])]")
+TAG_ROUTE_RE = re.compile(r"^(https?://[^/]+)?/[a-z0-9-]+\.html$")
 # The family's entry boxes after the article's content element.
-CMS_AFTER = "following::*[re:test(@class, '(^|\\s)box-(stream|category)-item(\\s|$)')]"
+CMS_AFTER = "following::div[contains(@class, 'box-stream-item') or contains(@class, 'box-category-item')]"
+ENTRY_TOKENS = {"box-stream-item", "box-category-item"}

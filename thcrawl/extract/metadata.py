@@ -66,16 +66,6 @@ class Metadata:
                 continue
         return objects
 
-    @cached_property
-    def _meta(self) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for tag in self.page.xpath("//meta[@content]"):
-            content = tag.attrib["content"]
-            for key in (tag.attrib.get("property"), tag.attrib.get("name"), tag.attrib.get("itemprop")):
-                if key and key not in found:
-                    found[key] = content
-        return found
-
     def first(self, types: set[str]) -> dict[str, Any]:
         for obj in self.jsonld:
             if _types(obj) & types:
@@ -106,6 +96,8 @@ class Metadata:
     def meta(self, *names: str) -> str | None:
         """Content of the first <meta property|name|itemprop=name> present, whitespace collapsed."""
         for name in names:
-            if value := clean(self._meta.get(name)):
+            found = self.page.xpath("//meta[@property = $name or @name = $name or @itemprop = $name]/@content",
+                                    name=name).get()
+            if value := clean(found):
                 return value
         return None
