@@ -117,6 +117,13 @@ def test_deeply_nested_jsonld_is_skipped():
     json.dumps(page.metadata.jsonld)  # what was kept is ordinary JSON
 
 
+def test_body_of_a_page_without_paragraph_markup_comes_from_the_fallback_extractor():
+    text = "<br/>".join(f"Câu số {n} của một bài viết không có thẻ đoạn văn, đủ dài để là thân bài của trang tin tức."
+                        for n in range(8))
+    page = ArticlePage(f"<html><body><h1>Tiêu đề</h1><div>{text}</div></body></html>".encode(), URL)
+    assert page.body_paragraphs and "Câu số 0" in page.body and page.extraction["body"] == "fallback"
+
+
 # -- listings ------------------------------------------------------------------------------------------
 def test_listing_of_another_markup_gives_entries_from_their_links():
     rows = "".join(f'<article class="news"><h3><a href="/bai-so-{n}-18025030108000{n:04d}.htm">Bài số {n} của chuyên mục</a>'

@@ -371,6 +371,9 @@ class ArticlePage:
         return self._first(
             "body",
             (CMS, lambda: body_walk.paragraphs(self._content.root) if self._content is not None else []),
+            # Another template: the same walk over the element holding the most paragraphs (an <article>).
+            (GENERIC, lambda: body_walk.paragraphs(self._generic_content.root)
+             if self._generic_content is not None else []),
             (FALLBACK, lambda: generic_paragraphs(self.selector.root)),
         ) or []
 
