@@ -190,7 +190,9 @@ class ArticlePage:
     @cached_property
     def canonical_url(self) -> str | None:
         """The page's <link rel=canonical>, absolute, as the page writes it (not the article's identity)."""
-        return absolute(self.xpath("//link[@rel='canonical']/@href").get(), self.url or "") or None
+        href = self.xpath("/html/head/link[@rel='canonical']/@href").get() or self.xpath(
+            "//link[@rel='canonical']/@href").get()
+        return absolute(href, self.url or "") or None
 
     # -- header fields -------------------------------------------------------------------------------
     @cached_property
@@ -251,11 +253,10 @@ class ArticlePage:
         links, spans and paragraphs, outside lists of other articles and comments."""
         outside = ("[not(ancestor::*[contains(@class, 'item') or contains(@class, 'comment')"
                    " or contains(@class, 'relate')])]")
-        region = self._region
-        roles = " | ".join(f".//{tag}[@data-role='author']{outside}" for tag in ("p", "span", "a", "div", "strong"))
-        blocks = region.xpath(roles) or region.xpath(
-            f".//*[contains(@class, 'author')][not(contains(@class, 'avatar'))]{outside}"
-            "[not(descendant::*[contains(@class, 'author')])]")
+        found = self._region.xpath(f".//*[@data-role='author' or contains(@class, 'author')]{outside}")
+        blocks = [b for b in found if b.attrib.get("data-role") == "author"] or [
+            b for b in found if "avatar" not in b.attrib.get("class", "")
+            and not b.xpath("descendant::*[contains(@class, 'author')]")]
         texts = []
         for block in blocks:
             parts = [_text(p) for p in block.xpath(".//a | .//span | .//p | .//strong | .//b")] or [_text(block)]
@@ -288,7 +289,7 @@ class ArticlePage:
                     if name and name.casefold() not in HOME_NAMES and not (url and is_article_link(url))]
 
         def cms() -> list[tuple[str, str | None]]:
-            first = self.xpath("//a[@data-role='cate-name']")
+            first = self._region.xpath(".//a[@data-role='cate-name']") or self.xpath("//a[@data-role='cate-name']")
             if not first:
                 return []
             # The breadcrumb is the list or block around the first category link (its li, then ul).

@@ -27,20 +27,34 @@ def _check_html(body: bytes) -> None:
         raise NotHtmlError("not an HTML page")
 
 
+def _is_utf8(body: bytes, content_type: str | None) -> bool:
+    """Whether the page is read as UTF-8, decided like Scrapy (HTTP charset, BOM, <meta charset>, UTF-8);
+    a page claiming a Western single-byte charset but valid as UTF-8 is read as UTF-8: Vietnamese cannot be
+    written in those charsets, so the claim is wrong."""
+    if read_bom(body)[0] is not None:
+        return False
+    declared = http_content_type_encoding(content_type) or html_body_declared_encoding(body) or "utf-8"
+    if declared in ("utf-8", "utf8"):
+        return True
+    if declared in _SINGLE_BYTE_LATIN and not body.isascii():
+        try:
+            body.decode("utf-8")
+            return True
+        except UnicodeDecodeError:
+            return False
+    return False
+
+
 def decode(body: bytes, content_type: str | None = None) -> str:
-    """The page's text. A page claiming a Western single-byte charset but valid as UTF-8 is read as UTF-8:
-    Vietnamese cannot be written in those charsets, so the claim is wrong."""
+    """The page's text (see _is_utf8 for the charset)."""
     _check_html(body)
-    if read_bom(body)[0] is None:
-        declared = http_content_type_encoding(content_type) or html_body_declared_encoding(body) or "utf-8"
-        if declared in ("utf-8", "utf8") or (declared in _SINGLE_BYTE_LATIN and not body.isascii()):
-            try:
-                return body.decode("utf-8")
-            except UnicodeDecodeError:
-                pass
-    return html_to_unicode(content_type, body)[1]
+    return body.decode("utf-8", "replace") if _is_utf8(body, content_type) else html_to_unicode(content_type, body)[1]
 
 
 def load(body: bytes, content_type: str | None = None) -> Selector:
-    """The parsed page, as the Selector a Scrapy user gets from `response.selector`."""
-    return Selector(text=decode(body, content_type))
+    """The parsed page, as the Selector a Scrapy user gets from `response.selector`. A UTF-8 page (nearly
+    every page of the site) goes to the parser as bytes, which spares a decode and an encode."""
+    _check_html(body)
+    if _is_utf8(body, content_type):
+        return Selector(body=body, encoding="utf-8")
+    return Selector(text=html_to_unicode(content_type, body)[1])

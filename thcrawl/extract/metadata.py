@@ -93,11 +93,26 @@ class Metadata:
                 out.append((jsonld_text(name), url if isinstance(url, str) else None))
         return out
 
+    @cached_property
+    def _head_meta(self) -> dict[str, str]:
+        """<meta> of the <head>: property, name or itemprop -> the first such tag's content."""
+        found: dict[str, str] = {}
+        for tag in self.page.xpath("/html/head/meta[@content]"):
+            attributes = tag.root.attrib
+            for key in (attributes.get("property"), attributes.get("name"), attributes.get("itemprop")):
+                if key and key not in found:
+                    found[key] = attributes["content"]
+        return found
+
     def meta(self, *names: str) -> str | None:
-        """Content of the first <meta property|name|itemprop=name> present, whitespace collapsed."""
+        """Content of the first <meta property|name|itemprop=name> of the <head> present, whitespace
+        collapsed; a page without a <head> (a fragment) is searched whole."""
         for name in names:
-            found = self.page.xpath("//meta[@property = $name or @name = $name or @itemprop = $name]/@content",
-                                    name=name).get()
+            if self._head_meta:
+                found = self._head_meta.get(name)
+            else:
+                found = self.page.xpath("//meta[@property = $name or @name = $name or @itemprop = $name]/@content",
+                                        name=name).get()
             if value := clean(found):
                 return value
         return None
