@@ -477,7 +477,8 @@ class ArticlePage:
         def tag_box() -> list[str]:
             """The family's tag pages are /{slug}.html (no article ID); its tag boxes vary their class names,
             so the box is the first block after the title holding links to tag pages."""
-            links = [a for a in self._region.xpath(TAG_ROUTE_XPATH) or self.xpath(TAG_ROUTE_XPATH)
+            region = self._region.xpath(".//a[contains(@href, '.html')]") if self._region is not self.selector else []
+            links = [a for a in region or self.xpath(TAG_ROUTE_XPATH)
                      if TAG_ROUTE_RE.match(a.attrib["href"]) and not is_article_link(a.attrib["href"])]
             boxes: dict[Any, list[Selector]] = {}
             for link in links:
@@ -600,7 +601,7 @@ class ArticlePage:
 
 
 # Links to the family's tag pages (/{slug}.html) after the title, outside page chrome.
-TAG_ROUTE_XPATH = (".//h1/following::a[contains(@href, '.html')]"
+TAG_ROUTE_XPATH = ("//h1/following::a[contains(@href, '.html')]"
                    "[not(ancestor::header or ancestor::nav or ancestor::footer or ancestor::*[contains(@class, 'footer')"
                    " or contains(@class, 'menu') or contains(@class, 'header')])]")
 TAG_ROUTE_RE = re.compile(r"^(https?://[^/]+)?/[a-z0-9-]+\.html$")
