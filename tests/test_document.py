@@ -1,5 +1,8 @@
 """Loading a page: the charset it is read in, and the kind of page it is."""
 
+import subprocess
+import sys
+
 from thcrawl.extract.document import load
 from thcrawl.extract.kind import PageKind, detect_kind
 
@@ -24,3 +27,9 @@ def test_a_page_without_the_family_markup_is_an_article_when_it_has_a_title_and_
     paragraphs = "".join(f"<p>Đoạn văn số {n} của bài báo, đủ dài để là thân bài của một trang tin.</p>" for n in range(6))
     page = f"<html><body><h1>Tiêu đề</h1><article>{paragraphs}</article></body></html>"
     assert detect_kind(load(page.encode())) is PageKind.ARTICLE
+
+
+def test_the_fallback_extractor_loads_with_the_package():
+    # A broken install (lxml without its HTML cleaner) fails at import, not on the first unusual page.
+    code = "import sys, thcrawl.extract; print('trafilatura' in sys.modules and 'lxml_html_clean' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "True"

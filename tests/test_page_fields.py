@@ -83,7 +83,8 @@ def test_url_is_the_fetched_url_and_canonical_is_separate(page):
 
 def test_every_field_has_its_provenance(page):
     assert set(page.extraction) >= {"title", "sapo", "authors", "category", "published_raw", "published_at", "body",
-                                    "images", "videos", "source", "tags", "related", "see_more"}
+                                    "images", "captions", "videos", "source", "tags", "related", "see_more"}
+    assert page.extraction["captions"] == "cms"
 
 
 @pytest.mark.parametrize(("line", "names"), [

@@ -445,7 +445,10 @@ class ArticlePage:
 
     @cached_property
     def images(self) -> list[Image]:
-        return self._first("images", (self._content_for_media[1], self._photos)) or []
+        images = self._first("images", (self._content_for_media[1], self._photos)) or []
+        # Captions are read with their photos, from the same layer.
+        self.extraction["captions"] = self.extraction["images"] if any(i.caption for i in images) else None
+        return images
 
     @cached_property
     def videos(self) -> list[Video]:
