@@ -219,16 +219,25 @@ class ArticlePage:
                 "//*[self::p or self::h2 or self::div][contains(@class, 'sapo') or contains(@class, 'description')"
                 " or contains(@class, 'lead')][not(ancestor::*[contains(@class, 'item')])]"
                 "[preceding::h1]"))),
-            (GENERIC, lambda: _text(self._h1.xpath(  # the lead in an <h2> just under the title, by position
-                "following::h2[position() = 1][string-length(normalize-space()) > 60]"
-                "[count(preceding::p[string-length(normalize-space()) > 200]) = "
-                "count(//h1[1]/preceding::p[string-length(normalize-space()) > 200])]")) if self._h1 is not None else None),
+            (GENERIC, self._lead_under_title),
             (JSONLD, lambda: self.metadata.article_text("description")),
             (META, lambda: self.metadata.meta("og:description", "description")),
         )
         if self.extraction["sapo"] in (CMS, GENERIC):
             self._cross_check("sapo", sapo)
         return sapo
+
+    def _lead_under_title(self) -> str | None:
+        """By position: the first <h2> after the title, when it reads like a lead (over 60 characters) and no
+        paragraph of body text comes between them."""
+        if self._h1 is None:
+            return None
+        h2 = self._h1.xpath("following::h2[1]")
+        long_paragraphs = "count(preceding::p[string-length(normalize-space()) > 200])"
+        if not h2 or h2[0].xpath(long_paragraphs).get() != self._h1.xpath(long_paragraphs).get():
+            return None
+        text = _text(h2)
+        return text if text and len(text) > 60 else None
 
     @cached_property
     def _site_names(self) -> set[str]:

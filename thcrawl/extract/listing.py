@@ -55,6 +55,7 @@ class ListingPage:
             return found
         main = self.selector.xpath("//body")
         linked = [e for e in link_entries(main[0]) if not _outside_list(e)] if main else []
+        # A headline has words; a menu's or a tag's link text rarely has three.
         found = [e for e in read_entries(linked, self.url) if len((e.title or "").split()) >= 3]
         self.extraction["entries"] = GENERIC if found else None
         return found
