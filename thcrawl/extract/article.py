@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from parsel import Selector, SelectorList
 
+from thcrawl.dates import to_iso
 from thcrawl.extract import body as body_walk
 from thcrawl.extract.bylines import looks_like_author_line, split_authors
 from thcrawl.extract.document import load
@@ -183,8 +184,6 @@ class ArticlePage:
 
     @property
     def id_created_at(self) -> str | None:
-        from thcrawl.dates import to_iso
-
         return to_iso(id_created_at(self.id))
 
     @cached_property
