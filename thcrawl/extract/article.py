@@ -383,7 +383,8 @@ class ArticlePage:
             # Another template: the same walk over the element holding the most paragraphs (an <article>).
             (GENERIC, lambda: body_walk.paragraphs(self._generic_content.root)
              if self._generic_content is not None else []),
-            (FALLBACK, lambda: generic_paragraphs(self.selector.root)),
+            # trafilatura may hand back the headline as a line of text: it is the title, not the body.
+            (FALLBACK, lambda: [p for p in generic_paragraphs(self.selector.root) if p != self.title]),
         ) or []
 
     @cached_property
