@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from parsel import Selector, SelectorList
+from lxml import etree
+from parsel import Selector
 
 from thcrawl.items import ListingEntry, SeeMoreEntry
 from thcrawl.text import clean
@@ -42,42 +43,61 @@ def image_url(img: Selector) -> str | None:
     return None
 
 
-def _first_text(found: SelectorList) -> str | None:
-    for element in found:
-        if text := clean(element.xpath("string()").get()):
-            return text
-    return None
+def _text(element: etree._Element | None) -> str | None:
+    return clean(" ".join(element.itertext())) or None if element is not None else None
 
 
-def _class_has(piece: str) -> str:
-    return f"contains(@class, '{piece}')"
+_HEADINGS = {"h2", "h3", "h4", "h5"}
+_CATEGORY_RE = re.compile(r"(?:^|\s)[\w-]+-category(?:\s|$)")  # box-stream-category, not box-category-*
+
+
+def _parts(root: etree._Element) -> dict[str, etree._Element]:
+    """An entry's parts from one walk over it (an entry has a dozen elements; a query per part costs more):
+    the first element of each kind that has text (images and links need none)."""
+    parts: dict[str, etree._Element] = {}
+    for node in root.iter(tag=etree.Element):
+        tag, classes = node.tag, node.get("class", "")
+        if tag == "a" and node.get("href"):
+            if "link-title" in classes:
+                parts.setdefault("title_link", node)
+            if node.getparent() is not None and (node.getparent().tag in _HEADINGS or any(
+                    a.tag in _HEADINGS for a in node.iterancestors() if a is not root)):
+                parts.setdefault("heading_link", node)
+            if is_article_link(node.get("href")):
+                parts.setdefault("article_link", node)
+            parts.setdefault("any_link", node)
+        elif tag == "img":
+            parts.setdefault("img", node)
+        for part, found in (("time", tag == "time" or "time" in classes or "date" in classes),
+                            ("summary", "sapo" in classes or "description" in classes or "summary" in classes),
+                            ("category", bool(classes) and bool(_CATEGORY_RE.search(classes)))):
+            if found and part not in parts and _text(node):
+                parts[part] = node
+    return parts
 
 
 def read_entry(element: Selector, base_url: str, kind: type[SeeMoreEntry] = ListingEntry) -> Any:
-    """One entry as `kind` (ListingEntry or SeeMoreEntry), or None when it links to no page."""
-    links = element.xpath(f".//a[{_class_has('link-title')}][@href]") \
-        or element.xpath(".//*[self::h2 or self::h3 or self::h4 or self::h5]//a[@href]") \
-        or [a for a in element.xpath(".//a[@href]") if is_article_link(a.attrib["href"])] \
-        or element.xpath("descendant-or-self::a[@href]")
-    if not links:
+    """One entry as `kind` (ListingEntry or SeeMoreEntry), or None when it links to no page. The title link
+    is the link-title one, else the link in a heading, else the first link to an article."""
+    root = element.root
+    parts = _parts(root)
+    # (lxml elements are tested against None, never for truth: an element without children is falsy.)
+    link = next((parts[k] for k in ("title_link", "heading_link", "article_link", "any_link") if k in parts),
+                root if root.tag == "a" and root.get("href") else None)
+    if link is None:
         return None
-    link = links[0]
-    url = absolute(link.attrib["href"], base_url)
+    url = absolute(link.get("href"), base_url)
     if not url:
         return None
-    title = clean(link.xpath("string()").get()) or clean(link.attrib.get("title")) \
-        or clean(element.xpath(".//a/@title").get())
-    time = _first_text(element.xpath(f".//*[{_class_has('time')} or {_class_has('date')} or self::time]"))
-    summary = _first_text(element.xpath(f".//*[{_class_has('sapo')} or {_class_has('description')}"
-                                        f" or {_class_has('summary')}]"))
-    img = element.xpath(".//img")
-    thumbnail = image_url(img[0]) if img else None
-    entry = kind(id=element.attrib.get("data-id") or element.attrib.get("data-focus-id") or article_id(url),
-                 url=url, title=title or None, published_raw=time, summary=summary,
-                 thumbnail=absolute(thumbnail, base_url) if thumbnail else None)
+    title = _text(link) or clean(link.get("title")) or clean(next((a.get("title") for a in root.iter("a")
+                                                                    if a.get("title")), None))
+    img = parts.get("img")
+    thumbnail = image_url(Selector(root=img, type="html")) if img is not None else None
+    entry = kind(id=root.get("data-id") or root.get("data-focus-id") or article_id(url),
+                 url=url, title=title or None, published_raw=_text(parts.get("time")),
+                 summary=_text(parts.get("summary")), thumbnail=absolute(thumbnail, base_url) if thumbnail else None)
     if isinstance(entry, ListingEntry):
-        # A class token ending in "-category" (box-stream-category), not box-category-* parts.
-        entry.category = _first_text(element.xpath(".//*[re:test(@class, '(^|\\s)[\\w-]+-category(\\s|$)')]"))
+        entry.category = _text(parts.get("category"))
     return entry
 
 
