@@ -51,6 +51,16 @@ _HEADINGS = {"h2", "h3", "h4", "h5"}
 _CATEGORY_RE = re.compile(r"(?:^|\s)[\w-]+-category(?:\s|$)")  # box-stream-category, not box-category-*
 
 
+def _under_heading(node: etree._Element, root: etree._Element) -> bool:
+    """Whether a heading (h2-h5) inside the entry holds the node."""
+    for ancestor in node.iterancestors():
+        if ancestor.tag in _HEADINGS:
+            return True
+        if ancestor is root:
+            return False
+    return False
+
+
 def _parts(root: etree._Element) -> dict[str, etree._Element]:
     """An entry's parts from one walk over it (an entry has a dozen elements; a query per part costs more):
     the first element of each kind that has text (images and links need none)."""
@@ -60,17 +70,18 @@ def _parts(root: etree._Element) -> dict[str, etree._Element]:
         if tag == "a" and node.get("href"):
             if "link-title" in classes:
                 parts.setdefault("title_link", node)
-            if node.getparent() is not None and (node.getparent().tag in _HEADINGS or any(
-                    a.tag in _HEADINGS for a in node.iterancestors() if a is not root)):
-                parts.setdefault("heading_link", node)
-            if is_article_link(node.get("href")):
-                parts.setdefault("article_link", node)
+            if "heading_link" not in parts and _under_heading(node, root):
+                parts["heading_link"] = node
+            if "article_link" not in parts and is_article_link(node.get("href")):
+                parts["article_link"] = node
             parts.setdefault("any_link", node)
         elif tag == "img":
             parts.setdefault("img", node)
+        if not classes and tag != "time":
+            continue
         for part, found in (("time", tag == "time" or "time" in classes or "date" in classes),
                             ("summary", "sapo" in classes or "description" in classes or "summary" in classes),
-                            ("category", bool(classes) and bool(_CATEGORY_RE.search(classes)))):
+                            ("category", "-category" in classes and bool(_CATEGORY_RE.search(classes)))):
             if found and part not in parts and _text(node):
                 parts[part] = node
     return parts
