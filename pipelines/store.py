@@ -40,9 +40,4 @@ class StorePipeline:
         for field in COVERAGE_FIELDS:
             if item.get(field):
                 self.stats.inc_value(f"thcrawl/coverage/{field}")
-        # Which extraction layer answered each field (cms, jsonld, meta, fallback): a layout change on the
-        # site shows as the CMS layer's share falling while the others rise.
-        for layer in (item.get("extraction") or {}).values():
-            if layer:
-                self.stats.inc_value(f"thcrawl/layers/{layer}")
         return item

@@ -219,6 +219,10 @@ class TtvSpider(scrapy.Spider):
             self.crawler.stats.inc_value("thcrawl/errors/bad_listing")
             return
         self.crawler.stats.inc_value("thcrawl/listing_pages")
+        if not listing.entries:  # counted, never passed silently: a first page without entries is drift
+            self.crawler.stats.inc_value("thcrawl/listing_pages/without_entries")
+            if page == 1:
+                self.crawler.stats.inc_value("thcrawl/listing_pages/first_without_entries")
         state = self.run_owner.state if self.incremental else None
         mark = state.mark(category) if self.incremental else None
         seen = self.seen_in_listing.setdefault(category, set())

@@ -159,7 +159,8 @@ def test_content_sha256(full):
 
 
 def test_extraction_map_names_layers(full):
-    assert full["extraction"]["title"] == "jsonld" and full["extraction"]["body"] == "cms"
+    # The visible title wins over the JSON-LD headline; metadata only fills gaps (docs/schema.md).
+    assert full["extraction"]["title"] == "cms" and full["extraction"]["body"] == "cms"
 
 
 def test_missing_sapo_is_null(minimal):
@@ -196,8 +197,8 @@ def test_oldest_url_form_id(nocms):
     assert nocms["id"] == "1808231999"
 
 
-def test_body_falls_back_to_generic_extractor(nocms):
-    assert nocms["extraction"]["body"] == "fallback"
+def test_body_without_cms_markup_comes_from_the_element_holding_the_paragraphs(nocms):
+    assert nocms["extraction"]["body"] == "generic"
     assert len(nocms["body"].split("\n\n")) == 3
 
 

@@ -17,7 +17,7 @@ from thcrawl.dates import to_iso
 from thcrawl.validation import article_schema
 
 FIELDS = list(article_schema()["properties"])
-NESTED = ("authors", "images", "videos", "tags", "related", "see_more", "extraction")
+NESTED = ("authors", "images", "videos", "tags", "related", "see_more", "extraction", "metadata_disagreements")
 DATES = ("published_at", "modified_at", "id_created_at", "crawled_at", "updated_at")
 NOT_NULL_TEXT = ("url", "body")
 
@@ -25,7 +25,8 @@ TIMESTAMP = pa.timestamp("s", tz="+07:00")
 TEXT = pa.string()
 _RELATED = [("id", TEXT), ("url", TEXT), ("title", TEXT), ("published_raw", TEXT), ("published_at", TIMESTAMP)]
 ARROW_TYPES = {
-    "id": TEXT, "url": TEXT, "canonical_url": TEXT, "category": TEXT, "category_url": TEXT, "title": TEXT, "sapo": TEXT,
+    "id": TEXT, "url": TEXT, "canonical_url": TEXT, "category": TEXT, "category_url": TEXT,
+    "subcategory": TEXT, "subcategory_url": TEXT, "title": TEXT, "sapo": TEXT,
     "authors": pa.list_(TEXT), "published_raw": TEXT, "published_at": TIMESTAMP,
     "modified_at": TIMESTAMP, "id_created_at": TIMESTAMP, "body": TEXT,
     "images": pa.list_(pa.struct([("url", TEXT), ("alt", TEXT), ("caption", TEXT)])),
@@ -35,6 +36,7 @@ ARROW_TYPES = {
     "see_more": pa.list_(pa.struct([*_RELATED, ("summary", TEXT), ("thumbnail", TEXT)])),
     "lang": TEXT, "crawled_at": TIMESTAMP, "content_sha256": TEXT,
     "extraction": pa.map_(TEXT, TEXT), "version": pa.int32(), "updated_at": TIMESTAMP,
+    "metadata_disagreements": pa.map_(TEXT, pa.map_(TEXT, TEXT)),
 }
 # Columns in the JSON Schema's order (a field missing from ARROW_TYPES fails here, at import).
 ARROW_SCHEMA = pa.schema([(name, ARROW_TYPES[name]) for name in FIELDS])
@@ -52,6 +54,8 @@ def to_arrow_row(item: dict[str, Any]) -> dict[str, Any]:
     for name in ("related", "see_more"):
         row[name] = [{**entry, "published_at": _time(entry.get("published_at"))} for entry in item.get(name) or []]
     row["extraction"] = list((item.get("extraction") or {}).items())
+    row["metadata_disagreements"] = [(name, list(values.items()))
+                                     for name, values in (item.get("metadata_disagreements") or {}).items()]
     return row
 
 
@@ -62,6 +66,7 @@ def from_arrow_row(row: dict[str, Any]) -> dict[str, Any]:
     for name in ("related", "see_more"):
         item[name] = [{**entry, "published_at": to_iso(entry.get("published_at"))} for entry in row.get(name) or []]
     item["extraction"] = dict(row.get("extraction") or [])
+    item["metadata_disagreements"] = {name: dict(values) for name, values in row.get("metadata_disagreements") or []}
     return item
 
 

@@ -48,6 +48,8 @@ class Article:
     canonical_url: str | None = None
     category: str | None = None
     category_url: str | None = None
+    subcategory: str | None = None
+    subcategory_url: str | None = None
     title: str | None = None
     sapo: str | None = None
     authors: list[str] = field(default_factory=list)
@@ -66,6 +68,7 @@ class Article:
     crawled_at: str | None = None
     content_sha256: str | None = None
     extraction: dict[str, str | None] = field(default_factory=dict)
+    metadata_disagreements: dict[str, dict[str, str]] = field(default_factory=dict)
     version: int = 1
     updated_at: str | None = None
 

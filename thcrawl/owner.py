@@ -281,7 +281,8 @@ class RunOwner:
             self.state.set_marks(marks, self.run_id)
         logger.info("high-water marks kept for %d categories", len(marks) if reason == "finished" else 0)
         summary = build_summary(stats.get_stats(), reason, self.settings.getdict("THCRAWL_MIN_COVERAGE"),
-                                self.settings.getfloat("THCRAWL_MAX_LOST_SHARE", 0.05))
+                                max_lost_share=self.settings.getfloat("THCRAWL_MAX_LOST_SHARE", 0.05),
+                                min_cms_share=self.settings.getdict("THCRAWL_MIN_CMS_SHARE"))
         summary["write_failed"] = self.failed_write
         summary["site"] = self.settings.get("THCRAWL_BASE_URL")
         summary["settings"] = {name: self.settings.get(name) for name in CRAWL_SETTINGS}

@@ -259,10 +259,10 @@ def render(data: ReportData) -> str:
     sections.append(line_chart("Share of articles with the field (dashed: 95 % threshold)", labels,
                                {name: [(r.get("coverage") or {}).get(name) for r in runs] for name in fields},
                                unit="%", threshold=0.95))
-    layers = sorted({name for r in runs for name in (r.get("layers") or {})})
-    sections.append(line_chart("Share of field values by extraction layer", labels,
-                               {name: [(r.get("layers") or {}).get(name) if r.get("layers") else None for r in runs]
-                                for name in layers}, unit="%"))
+    cms_fields = sorted({name for r in runs for name in (r.get("cms_share") or {})})
+    sections.append(line_chart("Share of articles whose field the CMS markup gave (the rest: generic layers)",
+                               labels, {name: [(r.get("cms_share") or {}).get(name) for r in runs]
+                                        for name in cms_fields}, unit="%"))
 
     reasons = _failure_reasons(runs)
     sections.append("<h2>Failure reasons, all runs</h2>")

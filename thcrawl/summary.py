@@ -37,13 +37,6 @@ def coverage(stats: dict[str, Any]) -> dict[str, float | None]:
     return {f: round(stats.get(f"thcrawl/coverage/{f}", 0) / written, 4) if written else None for f in COVERAGE_FIELDS}
 
 
-def layer_shares(stats: dict[str, Any]) -> dict[str, float]:
-    """Share of field values each extraction layer gave (cms, jsonld, meta, fallback) over the run."""
-    counts = {k.rsplit("/", 1)[-1]: v for k, v in stats.items() if k.startswith("thcrawl/layers/")}
-    total = sum(counts.values())
-    return {layer: round(count / total, 4) for layer, count in sorted(counts.items())} if total else {}
-
-
 def lost_share(stats: dict[str, Any]) -> float | None:
     """The share of the article URLs a run tried that it could not turn into a row (after retries)."""
     failed = stats.get("thcrawl/failed", 0)
@@ -51,24 +44,40 @@ def lost_share(stats: dict[str, Any]) -> float | None:
     return round(failed / tried, 4) if tried else None
 
 
+def cms_shares(stats: dict[str, Any]) -> dict[str, float | None]:
+    """Per field, the share of articles whose value the CMS layer served (pipelines/provenance.py)."""
+    articles = stats.get("thcrawl/provenance/articles", 0)
+    served: dict[str, int] = {}
+    for key, value in stats.items():
+        if key.startswith("thcrawl/layer/"):
+            _, _, field, layer = key.split("/", 3)
+            served[field] = served.get(field, 0) + (value if layer.startswith("cms") else 0)
+    return {field: round(count / articles, 4) if articles else None for field, count in sorted(served.items())}
+
+
 def build_summary(stats: dict[str, Any], reason: str, thresholds: dict[str, float] | None = None,
-                  max_lost_share: float = 0.05) -> dict[str, Any]:
+                  max_lost_share: float = 0.05, min_cms_share: dict[str, float] | None = None) -> dict[str, Any]:
     start = stats.get("start_time")
     finish = stats.get("finish_time") or datetime.now(UTC)
     duration = (finish - start).total_seconds() if start else None
     cover = coverage(stats)
     low = sorted(f for f, minimum in (thresholds or {}).items()
                  if cover.get(f) is not None and cover[f] < float(minimum))
+    shares = cms_shares(stats)
+    drifted = sorted(f for f, minimum in (min_cms_share or {}).items()
+                     if stats.get("thcrawl/provenance/articles") and (shares.get(f) or 0.0) < float(minimum))
+    if stats.get("thcrawl/listing_pages/first_without_entries"):
+        drifted.append("listing_entries")
     written = stats.get("thcrawl/items/written", 0)
     errors = errors_by_kind(stats)
     if reason not in SUCCESS_REASONS or (written == 0 and stats.get("thcrawl/failed", 0) > 0) or (
             written == 0 and not stats.get("thcrawl/articles/skipped_known") and sum(errors.values()) > 0):
         status = FAILED
     else:
-        # Degraded: a layout change (low coverage), articles lost past the tolerated share, or an
-        # exception that only reached the log (thcrawl.health).
+        # Degraded: a layout change (low coverage, or the CMS layer no longer serving a field), articles
+        # lost past the tolerated share, or an exception that only reached the log (thcrawl.health).
         lost = lost_share(stats) or 0.0
-        status = DEGRADED if low or lost > max_lost_share or stats.get("thcrawl/errors/unhandled") else OK
+        status = DEGRADED if low or drifted or lost > max_lost_share or stats.get("thcrawl/errors/unhandled") else OK
     return {
         "status": status,
         "finish_reason": reason,
@@ -91,7 +100,11 @@ def build_summary(stats: dict[str, Any], reason: str, thresholds: dict[str, floa
         "retry_after_honoured": stats.get("thcrawl/retry_after/honoured", 0),
         "coverage": cover,
         "coverage_below_threshold": low,
-        "layers": layer_shares(stats),
+        "cms_share": shares,
+        "cms_share_below_threshold": drifted,
+        "metadata_disagreements": {k.rsplit("/", 1)[-1]: v for k, v in sorted(stats.items())
+                                   if k.startswith("thcrawl/metadata_disagreements/")},
+        "listing_pages_without_entries": stats.get("thcrawl/listing_pages/without_entries", 0),
         "dates": {k.rsplit("/", 1)[-1]: v for k, v in stats.items() if k.startswith("thcrawl/dates/")},
         "errors": errors,
         "recovered_runs": stats.get("thcrawl/recovered_runs", 0),

@@ -9,7 +9,8 @@ from thcrawl.dates import VN_TZ
 
 SITE_PREFIX = "180"
 # Current form: /{slug}-{id}.htm with a 9+ digit ID (17 and 18 digits seen; 10 for migrated legacy IDs).
-_CURRENT_RE = re.compile(r"-(\d{9,})\.htm$")
+# Sites of the same CMS family end the same form with .chn (cafef.vn).
+_CURRENT_RE = re.compile(r"-(\d{9,})\.(?:htm|chn)$")
 # Oldest form (2019-2021): /{category}/{yyyyMM}/{slug}-{7 digits}, no .htm.
 _OLDEST_RE = re.compile(r"^/[a-z0-9-]+/(\d{6})/[a-z0-9-]+-(\d{7})/?$")
 _THUMB_RE = re.compile(r"/(?:thumb_w|thumb_h|zoom|resize)/[0-9_x]+/")

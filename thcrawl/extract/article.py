@@ -1,7 +1,13 @@
-"""The article page object: every field of an Article, each from the first layer that has it.
+"""The article page object: one method per field, each trying its layers in order.
 
-Layers, in order: structured metadata (JSON-LD, og:/article: meta, canonical link), then the CMS
-family's markup, then (body only) a generic extractor. `extraction` records which layer gave what.
+Layers: `cms` (the CMS family's markup, found by role, structure and position), then the page's generic
+markup (`generic`: an <h1>, a <time>, a breadcrumb), structured metadata (`jsonld`, `meta`) and, for the
+body, a generic extractor (`fallback`). What a reader sees wins: title and sapo come from the page's
+elements, metadata fills gaps and is cross-checked. Each field's method records in `extraction` which
+layer answered, so a site's markup drift shows as a falling share of `cms` (see pipelines/provenance.py).
+
+Everything here is an ordinary parsel selector, as in `scrapy shell`: to fix a field, open the page in
+the shell, try a selector, and change that field's method.
 """
 
 from __future__ import annotations
@@ -9,424 +15,608 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any
+from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
+from lxml import etree
+from parsel import Selector, SelectorList
 
 from thcrawl.dates import to_iso
-from thcrawl.extract import body as body_text
+from thcrawl.extract import body as body_walk
+from thcrawl.extract.bylines import looks_like_author_line, split_authors
 from thcrawl.extract.document import load
-from thcrawl.extract.index import PageIndex
-from thcrawl.extract.lazy import cached
-from thcrawl.extract.metadata import Metadata
-from thcrawl.extract.nodes import (
-    Element,
-    ancestors,
-    class_has,
-    descendants,
-    first_with_tag,
-    following_with_tag,
-    inside,
-    string_value,
-    text_of,
-    with_tag,
-)
-from thcrawl.extract.stream import image_url, parse_entries
+from thcrawl.extract.entries import cms_entries, image_url, is_article_link, link_entries, read_entries
+from thcrawl.extract.fallback import generic_paragraphs
+from thcrawl.extract.metadata import Metadata, jsonld_text
+from thcrawl.extract.widgets import inside_widget, is_related_box
 from thcrawl.items import Article, Image, RelatedEntry, SeeMoreEntry, Video
-from thcrawl.text import clean, clean_unescaped
+from thcrawl.text import clean
 from thcrawl.urls import absolute, article_id, full_size_image, id_created_at, without_fragment
 
-JSONLD, META, CMS, TRAILING, FALLBACK, URL = "jsonld", "meta", "cms", "cms-trailing-paragraph", "fallback", "url"
+CMS, JSONLD, META, GENERIC, FALLBACK = "cms", "jsonld", "meta", "generic", "fallback"
+# Layers of the CMS markup that read text rather than an element (a source line, a trailing byline).
+CMS_SOURCE_LINE, CMS_TRAILING = "cms-source-line", "cms-trailing-paragraph"
 
-# "Nguồn: Thời sự tối …": the source line (the TV programme the report aired in). "Nguồn" = "source".
-SOURCE_RE = re.compile(r"^\s*Nguồn\s*:\s*(.+)$", re.IGNORECASE)
-# Names joined by dashes, commas, "và" ("and") or "&" in an author line.
-AUTHOR_SPLIT_RE = re.compile(r"\s+[–—-]\s+|\s*[,;/&]\s*|\s+và\s+")
-# Credit prefixes before names: "Bài, ảnh:" (text, photos), "PV:" (reporter), "Nhóm PV" (reporters).
-AUTHOR_PREFIX_RE = re.compile(
-    r"^(?:(?:bài|ảnh|video|clip|thực hiện|bài và ảnh|bài, ảnh|bài - ảnh|pv|btv|phóng viên|nhóm pv)\s*[:,]\s*)+",
-    re.IGNORECASE,
-)
-# "Xem thêm" = "see more"; other headings the family uses for the list under an article.
-SEE_MORE_HEADINGS = ("xem thêm", "tin khác", "tin cùng chuyên mục", "tin mới nhất", "tin mới")
-COMMENTS_MARKERS = ("bình luận", "ý kiến bạn đọc")  # "comments", "readers' opinions"
-
-
-def split_authors(text: str | None) -> list[str]:
-    text = AUTHOR_PREFIX_RE.sub("", clean(text))
-    return [name for name in (clean(part) for part in AUTHOR_SPLIT_RE.split(text)) if name]
+# "Nguồn: Thời sự tối …": a source line (the programme or outlet). "Nguồn" = "source", "Theo" = "by/per".
+SOURCE_LINE_RE = re.compile(r"^\s*Nguồn\s*:\s*(.+)$", re.IGNORECASE)
+SOURCE_PREFIX_RE = re.compile(r"^\s*(?:Nguồn|Theo|Source)\s*:?\s+", re.IGNORECASE)
+# Headings of the list under an article: "xem thêm" (see more), "tin liên quan" (related), "tin khác"
+# (other news), "cùng chuyên mục" (same section), "tin mới" (latest), "đọc thêm" (read more).
+SEE_MORE_HEADING_RE = re.compile(
+    r"^(?:xem thêm|tin liên quan|tin khác|tin cùng chuyên mục|cùng chuyên mục|tin mới|đọc thêm|"
+    r"có thể bạn quan tâm|related|read more|more news)", re.IGNORECASE)
+COMMENTS_RE = re.compile(r"bình luận|ý kiến bạn đọc|comment", re.IGNORECASE)  # "comments", "readers' opinions"
+HOME_NAMES = {"trang chủ", "home", "tin tức"}  # "home page", "news": the breadcrumb's root
+_DATE_RE = re.compile(r"\d{1,2}[/-]\d{1,2}[/-]\d{4}|\d{4}-\d{2}-\d{2}|[A-Z][a-z]+ \d{1,2}, \d{4}")
+_DEEP = (RecursionError,)  # deep markup or JSON: the layer gives up, the next one answers
 
 
-def looks_like_author_line(text: str) -> bool:
-    """A short trailing paragraph made only of capitalised names ("Lan Anh – Minh Đức")."""
-    if not text or len(text) > 80 or any(ch.isdigit() for ch in text) or text.endswith((".", ":", "?", "!")):
-        return False
-    names = split_authors(text)
-    if not names or len(names) > 4:
-        return False
-    for name in names:
-        words = name.replace("(", "").replace(")", "").split()
-        if not 1 <= len(words) <= 5 or not all(w[0].isupper() for w in words):
-            return False
-    return True
+_TEXT_NODES = etree.XPath("descendant-or-self::text()[not(ancestor::script)][not(ancestor::style)]")
 
 
-# Whole-page lookups go through the PageIndex (one walk); the few below walk small subtrees.
-_VIDEO_SOURCES = (("video", "src"), ("source", "src"), ("iframe", "src"))  # (tag, attribute), any first
-_VIDEO_POSTERS = (("video", "poster"), ("img", "src"))
-_HEADING_TAGS = ("h2", "h3", "h4")
-_ENTRY_CLASSES = ("box-stream-item", "box-category-item")
-_LIST_CONTAINER_DEPTH = 3
-_VIDEO_TYPES = ("videostream", "video")  # the CMS's video boxes, by their type attribute (any case)
-# Embedded boxes whose images are not the article's photos.
-_FOREIGN_IMAGE_BOXES = ("RelatedNewsBox", "VideoStream")
-
-
-def _first_attribute(element: Element, candidates: tuple[tuple[str, str], ...]) -> str | None:
-    """The first value, in document order, of any (tag, attribute) pair below `element`."""
-    for node in descendants(element):
-        for tag, name in candidates:
-            if node.tag == tag and (value := node.attributes.get(name)) is not None:
-                return value
+def _text(found: SelectorList | Selector | None) -> str | None:
+    """Whitespace-collapsed text of the first element found that has any, without scripts and styles."""
+    if found is None:
+        return None
+    for element in ([found] if isinstance(found, Selector) else found):
+        if text := clean(" ".join(_TEXT_NODES(element.root))):
+            return text
     return None
 
 
-def _in_entry(element: Element) -> bool:
-    return any(class_has(ancestor, _ENTRY_CLASSES) for ancestor in ancestors(element))
+def _site_key(name: str) -> str:
+    """"vnexpress" for "VnExpress", "vnexpress.net" and "www.vnexpress.net"."""
+    key = name.casefold().removeprefix("https://").removeprefix("http://").removeprefix("www.")
+    return re.sub(r"\.(?:com|net|org|vn|edu|gov)\b|\W+", "", key)
 
 
-def _headings_in(container: Element) -> list[Element]:
-    """Headings inside a list's container that may name it: h2-h4 or *title* elements, outside the entries."""
-    headings = []
-    for node in descendants(container):
-        classes = node.attributes.get("class") or ""
-        if (node.tag in _HEADING_TAGS or ("title" in classes and "link-title" not in classes)) and not _in_entry(node):
-            headings.append(node)
-    return headings
+def _comparable(text: str | None) -> str:
+    return re.sub(r"\W+", " ", (text or "").casefold()).strip()
 
 
-def _first(found: list[Any]) -> Any:
-    return found[0] if found else None
-
-
-def _distinct(elements: Any) -> list[Any]:
-    """Elements gathered container by container, in document order, each once: the containers come in
-    document order, and a nested one's elements were met inside its ancestor first."""
-    return list(dict.fromkeys(elements))
-
-
-def _photo_box(img: Any, content: Any) -> tuple[Any, bool]:
-    """(the nearest <figure> or CMS photo box around an image, whether the image sits in a box of other
-    content: a related-news box or a video), from one walk up to the article's content element."""
-    box, content_id = None, content.mem_id
-    for ancestor in ancestors(img):
-        attributes = ancestor.attributes
-        if attributes.get("type") in _FOREIGN_IMAGE_BOXES:
-            return box, True
-        if box is None and (ancestor.tag == "figure" or "VCSortableInPreviewMode" in (attributes.get("class") or "")):
-            box = ancestor
-        if ancestor.mem_id == content_id:
-            break
-    return box, False
+def agrees(shown: str | None, metadata: str | None) -> bool:
+    """Metadata agrees with what is shown when, ignoring case and punctuation, one contains the other
+    (metadata often drops a source tag such as "(Chinhphu.vn) - " or is cut short)."""
+    a, b = _comparable(shown), _comparable(metadata)
+    return not a or not b or a in b or b in a
 
 
 class ArticlePage:
-    """An article page of the site. `body` is the raw response, `url` the URL it was fetched from."""
+    """An article page. `body` is the raw response, `url` the URL it was fetched from (the article's
+    identity; the page's own canonical link is `canonical_url`, for the pipeline to weigh)."""
 
-    def __init__(self, body: bytes, url: str, content_type: str | None = None,
-                 tree: LexborHTMLParser | None = None) -> None:
-        self.url = url
-        self.tree = tree if tree is not None else load(body, content_type)
-        self.root = self.tree.root
-        self.index = PageIndex(self.root)
-        self.meta = Metadata(self.index)
+    def __init__(self, body: bytes | None, url: str, content_type: str | None = None,
+                 selector: Selector | None = None) -> None:
+        self.url = without_fragment(url) if url else url
+        self.selector = selector if selector is not None else load(body or b"", content_type)
+        self.metadata = Metadata(self.selector)
         self.extraction: dict[str, str | None] = {}
+        self.metadata_disagreements: dict[str, dict[str, str]] = {}
 
-    # -- helpers -------------------------------------------------------------------------------------
-    def _layer(self, field: str, *candidates: tuple[str, Callable[[], Any]]) -> Any:
-        """The first non-empty candidate, each computed only if the ones before it were empty; records
-        its layer in `extraction`."""
-        for layer, compute in candidates:
-            value = compute()
+    @classmethod
+    def from_selector(cls, selector: Selector, url: str) -> ArticlePage:
+        return cls(None, url, selector=selector)
+
+    def css(self, query: str) -> SelectorList:
+        return self.selector.css(query)
+
+    def xpath(self, query: str) -> SelectorList:
+        return self.selector.xpath(query)
+
+    def _first(self, field: str, *layers: tuple[str, Callable[[], Any]]) -> Any:
+        """The first layer's non-empty answer; records the layer in `extraction` (None when none answers).
+        A layer that meets markup or JSON nested past Python's recursion limit gives way to the next."""
+        for layer, read in layers:
+            try:
+                value = read()
+            except _DEEP:
+                continue
             if value:
                 self.extraction[field] = layer
                 return value
         self.extraction[field] = None
         return None
 
-    @cached
-    def _content(self) -> Any:
-        index = self.index
-        return index.first([e for e in index.with_role("content") if e.tag == "div"],
-                           [e for e in index.with_class("afcbc-body", "div") if "detail-content" in e.attributes["class"]])
+    def _cross_check(self, field: str, shown: str | None) -> None:
+        """Record where JSON-LD or og: metadata says otherwise than the visible page."""
+        candidates = {"title": ((JSONLD, self.metadata.article_text("headline")), (META, self.metadata.meta("og:title"))),
+                      "sapo": ((JSONLD, self.metadata.article_text("description")),
+                               (META, self.metadata.meta("og:description", "description")))}[field]
+        differing = {layer: value for layer, value in candidates if value and not agrees(shown, value)}
+        if shown and differing:
+            self.metadata_disagreements[field] = differing
 
-    @cached
-    def _jsonld(self) -> dict[str, Any]:
-        return self.meta.article
+    # -- where the article is ------------------------------------------------------------------------
+    @cached_property
+    def _content(self) -> Selector | None:
+        """The CMS content element: `data-role=content`, else the family's content classes."""
+        found = self.xpath("//div[@data-role='content']") or self.xpath(
+            "//div[contains(@class, 'afcbc-body')] | //div[contains(concat(' ', normalize-space(@class), ' '), "
+            "' detail-content ')]")
+        return found[0] if found else None
+
+    @cached_property
+    def _generic_content(self) -> Selector | None:
+        """On a page without the CMS markup: `itemprop=articleBody`, else the element holding the most
+        paragraphs of text (an <article> on most news sites)."""
+        found = self.css("[itemprop=articleBody]")
+        if found:
+            return found[0]
+        best, most = None, 0
+        for candidate in self.xpath("//article | //main | //div[p]"):
+            count = len(candidate.xpath("./p[string-length(normalize-space()) > 40]"))
+            if count > most:
+                best, most = candidate, count
+        return best if most >= 2 else None
+
+    @cached_property
+    def _content_for_media(self) -> tuple[Selector | None, str]:
+        if self._content is not None:
+            return self._content, CMS
+        return self._generic_content, GENERIC
+
+    @cached_property
+    def _region(self) -> Selector:
+        """Where the article's parts are (title, byline, time, source, tags): the nearest block holding both
+        the title and the content element; the whole page when either is missing."""
+        if self._h1 is not None and self._content is not None:
+            around_content = set(self._content.root.iterancestors())
+            for ancestor in self._h1.root.iterancestors():
+                if ancestor in around_content:
+                    return Selector(root=ancestor, type="html")
+        return self.selector
+
+    @cached_property
+    def _cms_title(self) -> SelectorList:
+        return self.xpath("//h1[@data-role='title' or contains(@class, 'detail-title')]") or self.xpath(
+            "//*[@data-role='title']")
+
+    @cached_property
+    def _h1(self) -> Selector | None:
+        found = self._cms_title or [h for h in self.xpath("//h1") if _text(h)]
+        return found[0] if found else None
 
     # -- identity ------------------------------------------------------------------------------------
-    @cached
-    def canonical_url(self) -> str:
-        jsonld_page = self._jsonld.get("mainEntityOfPage")
-        jsonld_url = jsonld_page.get("@id") if isinstance(jsonld_page, dict) else jsonld_page
-        for candidate in (self.meta.canonical, jsonld_url if isinstance(jsonld_url, str) else None):
-            url = absolute(candidate, self.url)
-            if url and article_id(url):
-                return without_fragment(url)
-        return without_fragment(self.url)
-
-    @cached
+    @property
     def id(self) -> str | None:
-        return article_id(self.canonical_url) or article_id(self.url)
+        return article_id(self.url) if self.url else None
 
     @property
     def id_created_at(self) -> str | None:
         return to_iso(id_created_at(self.id))
 
-    # -- header fields -------------------------------------------------------------------------------
-    @cached
-    def title(self) -> str | None:
-        return self._layer(
-            "title",
-            (JSONLD, lambda: clean_unescaped(self._jsonld.get("headline"))),
-            (META, lambda: clean(self.meta.meta("og:title"))),
-            (CMS, lambda: text_of(self.index.first(self.index.with_class("detail-title", "h1"),
-                                                 self.index.with_role("title")))),
-        )
+    @cached_property
+    def canonical_url(self) -> str | None:
+        """The page's <link rel=canonical>, absolute, as the page writes it (not the article's identity)."""
+        href = self.xpath("/html/head/link[@rel='canonical']/@href").get() or self.xpath(
+            "//link[@rel='canonical']/@href").get()
+        return absolute(href, self.url or "") or None
 
-    @cached
-    def sapo(self) -> str | None:
-        return self._layer(
-            "sapo",
-            (JSONLD, lambda: clean_unescaped(self._jsonld.get("description"))),
-            (META, lambda: clean(self.meta.meta("og:description") or self.meta.meta("description"))),
-            (CMS, lambda: text_of(self.index.first(self.index.with_class("detail-sapo", "h2"),
-                                                 self.index.with_role("sapo")))),
+    # -- header fields -------------------------------------------------------------------------------
+    @cached_property
+    def title(self) -> str | None:
+        title = self._first(
+            "title",
+            (CMS, lambda: _text(self._cms_title)),
+            (GENERIC, lambda: _text(self._h1)),
+            (JSONLD, lambda: self.metadata.article_text("headline")),
+            (META, lambda: self.metadata.meta("og:title", "twitter:title")),
+            (GENERIC, lambda: re.split(r"\s+[-|–]\s+[^-|–]+$", _text(self.xpath("//title")) or "")[0]),
         )
+        if self.extraction["title"] in (CMS, GENERIC):
+            self._cross_check("title", title)
+        return title
+
+    @cached_property
+    def sapo(self) -> str | None:
+        sapo = self._first(
+            "sapo",
+            (CMS, lambda: _text(self._region.xpath(".//h2[@data-role='sapo' or contains(@class, 'detail-sapo')]")
+                                or self._region.xpath(".//p[@data-role='sapo'] | .//div[@data-role='sapo']"))),
+            (GENERIC, lambda: _text(self.xpath(
+                "//*[self::p or self::h2 or self::div][contains(@class, 'sapo') or contains(@class, 'description')"
+                " or contains(@class, 'lead')][not(ancestor::*[contains(@class, 'item')])]"
+                "[preceding::h1]"))),
+            (GENERIC, self._lead_under_title),
+            (JSONLD, lambda: self.metadata.article_text("description")),
+            (META, lambda: self.metadata.meta("og:description", "description")),
+        )
+        if self.extraction["sapo"] in (CMS, GENERIC):
+            self._cross_check("sapo", sapo)
+        return sapo
+
+    def _lead_under_title(self) -> str | None:
+        """By position: the first <h2> after the title, when it reads like a lead (over 60 characters) and no
+        paragraph of body text comes between them."""
+        if self._h1 is None:
+            return None
+        h2 = self._h1.xpath("following::h2[1]")
+        long_paragraphs = "count(preceding::p[string-length(normalize-space()) > 200])"
+        if not h2 or h2[0].xpath(long_paragraphs).get() != self._h1.xpath(long_paragraphs).get():
+            return None
+        text = _text(h2)
+        return text if text and len(text) > 60 else None
+
+    @cached_property
+    def _site_names(self) -> set[str]:
+        """The site's own names ("vnexpress.net" and "VnExpress" alike), to tell them from bylines."""
+        names = {self.metadata.meta("og:site_name") or "", urlsplit(self.url or "").hostname or ""}
+        publisher = self.metadata.article.get("publisher")
+        if isinstance(publisher, dict):
+            names.add(jsonld_text(publisher.get("name")))
+        return {_site_key(n) for n in names if n}
+
+    def _person(self, name: str) -> bool:
+        """A byline name, not the site (templates put "VCCorp.vn", "NLD.COM.VN" or a URL in author fields)."""
+        return bool(name) and "." not in name and "/" not in name and _site_key(name) not in self._site_names
+
+    def _names(self, texts: list[str]) -> list[str]:
+        names = [n for text in texts for n in split_authors(text)]
+        return list(dict.fromkeys(n for n in names if self._person(n)))
+
+    def _byline_blocks(self) -> list[str]:
+        """Texts of the author block: `data-role=author`, else elements whose class names an author (the
+        family varies it: detail-author-top-name, author-info > p.name, p.author), read from its named
+        links, spans and paragraphs, outside lists of other articles and comments."""
+        outside = ("[not(ancestor::*[contains(@class, 'item') or contains(@class, 'comment')"
+                   " or contains(@class, 'relate')])]")
+        found = self._region.xpath(f".//*[@data-role='author' or contains(@class, 'author')]{outside}")
+        blocks = [b for b in found if b.attrib.get("data-role") == "author"] or [
+            b for b in found if "avatar" not in b.attrib.get("class", "")
+            and not b.xpath("descendant::*[contains(@class, 'author')]")]
+        texts = []
+        for block in blocks:
+            parts = [_text(p) for p in block.xpath(".//a | .//span | .//p | .//strong | .//b")] or [_text(block)]
+            texts.extend(t for t in parts if t and len(t) <= 80 and not any(ch.isdigit() for ch in t))
+        return texts
 
     def _jsonld_authors(self) -> list[str]:
-        authors = self._jsonld.get("author")
+        authors = self.metadata.article.get("author")
         entries = authors if isinstance(authors, list) else [authors] if authors else []
-        names = []
-        for entry in entries:
-            name = entry.get("name") if isinstance(entry, dict) else entry
-            if isinstance(name, str):
-                names.extend(split_authors(clean_unescaped(name)))
-        site = clean(self.meta.meta("og:site_name")).lower() if names else ""
-        return [n for n in names if n.lower() != site]  # some templates name the site as author
+        return self._names([jsonld_text(e.get("name") if isinstance(e, dict) else e) for e in entries])
 
-    @cached
+    @cached_property
     def authors(self) -> list[str]:
-        return self._layer(
+        return self._first(
             "authors",
+            (CMS, lambda: self._names(self._byline_blocks())),
+            # A names-only last paragraph is shown on the page: it comes before metadata.
+            (CMS_TRAILING if self._content is not None else GENERIC,
+             lambda: self._names([self._split_body[2] or ""])),
             (JSONLD, self._jsonld_authors),
-            (CMS, lambda: [a for node in self.index.with_class("detail-author-top-name")
-                           for a in split_authors(string_value(node))]),
-            (TRAILING, lambda: split_authors(self._trailing_author)),
+            (META, lambda: self._names([self.metadata.meta("article:author", "author") or ""])),
         ) or []
 
-    @cached
-    def category(self) -> str | None:
-        return self._category[0]
+    @cached_property
+    def _breadcrumb(self) -> tuple[list[tuple[str, str | None]], str | None]:
+        """([(name, url)], layer): the breadcrumb's levels below the home page."""
+        def links(found: SelectorList) -> list[tuple[str, str | None]]:
+            crumbs = [(_text(a) or "", absolute(a.attrib.get("href"), self.url or "")) for a in found]
+            return [(name, url) for name, url in dict.fromkeys(crumbs)
+                    if name and name.casefold() not in HOME_NAMES and not (url and is_article_link(url))]
 
-    @cached
-    def category_url(self) -> str | None:
-        return self._category[1]
+        def cms() -> list[tuple[str, str | None]]:
+            first = self._region.xpath(".//a[@data-role='cate-name']") or self.xpath("//a[@data-role='cate-name']")
+            if not first:
+                return []
+            # The breadcrumb is the list or block around the first category link (its li, then ul).
+            for container in first[0].xpath("ancestor::*[self::ul or self::ol or self::nav or "
+                                             "contains(@class, 'breadcrumb')][1]"):
+                return links(container.xpath(".//a[@href]"))
+            return links(first[:1])
 
-    @cached
-    def _category(self) -> tuple[str | None, str | None]:
-        crumbs = [c for c in self.meta.breadcrumb[1:] if c.get("name")]  # [0] is the home page
-        if crumbs:
-            self.extraction["category"] = JSONLD
-            return clean_unescaped(crumbs[-1]["name"]), absolute(crumbs[-1].get("url"), self.url)
-        crumbs = _distinct(a for div in self.index.with_class("detail-breadcrumb", "div") for a in with_tag(div, "a"))
-        links = [a for a in crumbs if a.attributes.get("data-role") == "cate-name"] or crumbs
-        if links:
-            self.extraction["category"] = CMS
-            return text_of(links[-1]) or None, absolute(links[-1].attributes.get("href"), self.url)
-        self.extraction["category"] = None
-        return None, None
-
-    # -- dates ---------------------------------------------------------------------------------------
-    @cached
-    def published_raw(self) -> str | None:
-        time = self.index.first(self.index.with_role("publishdate"), self.index.with_class("detail-time", "div"))
-        return text_of(time) or self._published_meta
-
-    @cached
-    def _published_meta(self) -> str | None:
-        return self._jsonld.get("datePublished") or self.meta.meta("article:published_time")
+        result = self._first(
+            "category",
+            (CMS, cms),
+            (GENERIC, lambda: links(self.xpath("(//*[contains(@class, 'breadcrumb')][.//a])[1]//a[@href]"))),
+            (JSONLD, lambda: [(n, u) for n, u in self.metadata.breadcrumb if n.casefold() not in HOME_NAMES]),
+            (META, lambda: [(self.metadata.meta("article:section"), None)] if self.metadata.meta("article:section")
+             else []),
+        )
+        return result or [], self.extraction["category"]
 
     @property
+    def category(self) -> str | None:
+        crumbs = self._breadcrumb[0]
+        return crumbs[0][0] if crumbs else None
+
+    @property
+    def category_url(self) -> str | None:
+        crumbs = self._breadcrumb[0]
+        return crumbs[0][1] if crumbs else None
+
+    @property
+    def subcategory(self) -> str | None:
+        crumbs = self._breadcrumb[0]
+        return crumbs[1][0] if len(crumbs) > 1 else None
+
+    @property
+    def subcategory_url(self) -> str | None:
+        crumbs = self._breadcrumb[0]
+        return crumbs[1][1] if len(crumbs) > 1 else None
+
+    # -- dates ---------------------------------------------------------------------------------------
+    @cached_property
+    def published_raw(self) -> str | None:
+        """The publication time as the page shows it."""
+        def visible_date() -> str | None:
+            """A date-shaped text in an element named date or time, among the few around the <h1>."""
+            if self._h1 is None:
+                return None
+            near = "[contains(@class, 'date') or contains(@class, 'time')][not(*)][position() <= 10]"
+            near_title = [*self._h1.xpath(f"following::*{near}"), *self._h1.xpath(f"preceding::*{near}")]
+            return next((t for t in (_text(e) for e in near_title) if t and _DATE_RE.search(t)), None)
+
+        return self._first(
+            "published_raw",
+            (CMS, lambda: _text(self._region.xpath(
+                ".//div[@data-role='publishdate'] | .//time[@data-role='publishdate'] | .//span[@data-role='publishdate']"
+                " | .//div[contains(@class, 'detail-time')]"))),
+            (GENERIC, lambda: _text(self.xpath("//time[not(ancestor::*[contains(@class, 'item')])]"))),
+            (GENERIC, visible_date),
+        )
+
+    @cached_property
     def published_at(self) -> str | None:
-        """The machine-readable date from metadata when there is one (normalised by the date step)."""
-        self._layer("published_at",
-                    (JSONLD, lambda: self._jsonld.get("datePublished")),
-                    (META, lambda: self.meta.meta("article:published_time")),
-                    (CMS, lambda: self.published_raw))
-        return self._published_meta
+        """The machine-readable publication time (the date step normalises it, or published_raw without it)."""
+        return self._first(
+            "published_at",
+            (JSONLD, lambda: self.metadata.article_text("datePublished")),
+            (META, lambda: self.metadata.meta("article:published_time", "pubdate", "datePublished")),
+            (GENERIC, lambda: self.xpath("//time[@datetime][not(ancestor::*[contains(@class, 'item')])]"
+                                         "/@datetime").get()),
+            (CMS, lambda: self.published_raw),
+        )
 
     @property
     def modified_at(self) -> str | None:
-        return self._jsonld.get("dateModified") or self.meta.meta("article:modified_time")
+        return self.metadata.article_text("dateModified") or self.metadata.meta("article:modified_time", "lastmod")
 
     # -- body ----------------------------------------------------------------------------------------
-    @cached
-    def _cms_paragraphs(self) -> list[str]:
-        return body_text.paragraphs(self._content) if self._content is not None else []
+    @cached_property
+    def _blocks(self) -> list[str]:
+        """The body's blocks before the source line and a trailing byline are taken out of them."""
+        return self._first(
+            "body",
+            (CMS, lambda: body_walk.paragraphs(self._content.root) if self._content is not None else []),
+            # Another template: the same walk over the element holding the most paragraphs (an <article>).
+            (GENERIC, lambda: body_walk.paragraphs(self._generic_content.root)
+             if self._generic_content is not None else []),
+            # trafilatura may hand back the headline as a line of text: it is the title, not the body.
+            (FALLBACK, lambda: [p for p in generic_paragraphs(self.selector.root) if p != self.title]),
+        ) or []
 
-    @cached
+    @cached_property
     def _split_body(self) -> tuple[list[str], str | None, str | None]:
-        """(body paragraphs, source line, trailing author line) from the CMS paragraphs."""
-        paragraphs = list(self._cms_paragraphs)
+        """(body blocks, a "Nguồn:" source line, a trailing names-only byline)."""
+        blocks = list(self._blocks)
         source = author = None
-        for index in range(len(paragraphs) - 1, -1, -1):
-            match = SOURCE_RE.match(paragraphs[index])
-            if match and len(paragraphs[index]) < 200:
+        for index in range(len(blocks) - 1, max(len(blocks) - 4, -1), -1):
+            match = SOURCE_LINE_RE.match(blocks[index])
+            if match and len(blocks[index]) < 200:
                 source = clean(match.group(1))
-                del paragraphs[index]
+                del blocks[index]
                 break
-        if paragraphs and looks_like_author_line(paragraphs[-1]):
-            author = paragraphs.pop()
-        return paragraphs, source, author
+        if blocks and looks_like_author_line(blocks[-1]):
+            author = blocks.pop()
+        return blocks, source, author
 
-    @property
-    def _trailing_author(self) -> str | None:
-        return self._split_body[2]
-
-    @cached
+    @cached_property
     def body_paragraphs(self) -> list[str]:
-        paragraphs = self._split_body[0]
-        if paragraphs:
-            self.extraction["body"] = CMS
-            return paragraphs
-        from thcrawl.extract.fallback import generic_paragraphs  # trafilatura loads slowly; rarely needed
-
-        paragraphs = generic_paragraphs(self.tree.html)
-        self.extraction["body"] = FALLBACK if paragraphs else None
-        return paragraphs
+        return self._split_body[0]
 
     @property
     def body(self) -> str:
         return "\n\n".join(self.body_paragraphs)
 
-    @cached
+    @cached_property
     def source(self) -> str | None:
-        if self._split_body[1]:
-            return self._split_body[1]
-        # Some templates print the source line just after the content block, outside it.
-        if self._content is None:
+        def element() -> str | None:
+            found = [e for e in self._region.xpath(".//p[contains(@class, 'source') or @data-field or @data-role]"
+                                                   " | .//span[contains(@class, 'source') or @data-field or @data-role]"
+                                                   " | .//div[contains(@class, 'source') or @data-field or @data-role]")
+                     if "source" in (e.attrib.get("data-field"), e.attrib.get("data-role"))
+                     or {"source", "detail-source"} & set(e.attrib.get("class", "").split())]
+            text = _text(found)
+            return clean(SOURCE_PREFIX_RE.sub("", text)) if text and len(text) < 120 else None
+
+        def line_after_body() -> str | None:
+            if self._content is None:
+                return None
+            for paragraph in self._content.xpath("following::p[position() <= 5]"):
+                match = SOURCE_LINE_RE.match(_text(paragraph) or "")
+                if match and len(match.group(0)) < 200:
+                    return clean(match.group(1))
             return None
-        for paragraph in following_with_tag(self._content, "p"):
-            if "Nguồn" not in string_value(paragraph):
-                continue
-            text = text_of(paragraph)
-            match = SOURCE_RE.match(text)
-            if match and len(text) < 200:
-                return clean(match.group(1))
-        return None
+
+        return self._first(
+            "source",
+            (CMS, element),
+            (CMS_SOURCE_LINE, lambda: self._split_body[1] or line_after_body()),
+        )
 
     # -- media ---------------------------------------------------------------------------------------
-    @cached
-    def images(self) -> list[Image]:
-        if self._content is None:
+    def _photos(self) -> list[Image]:
+        content = self._content_for_media[0]
+        if content is None:
             return []
-        images = []
-        for img in with_tag(self._content, "img"):
+        images: dict[str, Image] = {}
+        for img in content.xpath(".//img"):
             src = image_url(img)
-            url = absolute(full_size_image(src), self.url) if src else None
-            if not url:
+            url = absolute(full_size_image(src), self.url or "") if src else None
+            if not url or url in images or inside_widget(img.root, content.root):
                 continue
-            box, foreign = _photo_box(img, self._content)
-            if foreign:
-                continue
-            caption = text_of(_first(inside(box, self.index.with_class("PhotoCMS_Caption")))) if box is not None else ""
-            images.append(Image(url=url, alt=clean(img.attributes.get("alt")) or None, caption=caption or None))
+            box = img.xpath("ancestor::figure[1] | ancestor::*[@type='Photo'][1]")
+            caption = _text(box[-1].xpath(".//figcaption | .//*[contains(@class, 'caption')]")) if box else None
+            images[url] = Image(url=url, alt=clean(img.attrib.get("alt")) or None, caption=caption or None)
+        return list(images.values())
+
+    @cached_property
+    def images(self) -> list[Image]:
+        images = self._first("images", (self._content_for_media[1], self._photos)) or []
+        # Captions are read with their photos, from the same layer.
+        self.extraction["captions"] = self.extraction["images"] if any(i.caption for i in images) else None
         return images
 
-    @cached
+    @cached_property
     def videos(self) -> list[Video]:
-        if self._content is None:
-            return []
-        videos = []
-        for box in inside(self._content, self.index.with_type(*_VIDEO_TYPES)):
-            attributes = box.attributes
-            url = attributes.get("data-vid") or attributes.get("data-src") or _first_attribute(box, _VIDEO_SOURCES)
-            poster = (attributes.get("data-thumb") or attributes.get("data-poster")
-                      or _first_attribute(box, _VIDEO_POSTERS))
-            caption = text_of(_first(inside(box, self.index.with_class("VideoCMS_Caption")))) or None
-            videos.append(Video(url=absolute(url, self.url), poster=absolute(poster, self.url), caption=caption))
-        return videos
+        def boxes() -> list[Video]:
+            content = self._content_for_media[0]
+            if content is None:
+                return []
+            videos = []
+            for box in content.xpath(".//*[translate(@type, 'VIDEOSTRAM', 'videostram') = 'videostream' or "
+                                     "translate(@type, 'VIDEO', 'video') = 'video'] | .//video[not(ancestor::*[@type])]"):
+                url = (box.attrib.get("data-vid") or box.attrib.get("data-src")
+                       or box.xpath(".//video/@src | .//source/@src | .//iframe/@src | self::video/@src").get())
+                poster = (box.attrib.get("data-thumb") or box.attrib.get("data-poster")
+                          or box.xpath(".//video/@poster | self::video/@poster | .//img/@src").get())
+                caption = _text(box.xpath(".//*[contains(@class, 'VideoCMS_Caption')]"))
+                videos.append(Video(url=absolute(url, self.url or ""), poster=absolute(poster, self.url or ""),
+                                    caption=caption))
+            return videos
+
+        return self._first("videos", (self._content_for_media[1], boxes)) or []
 
     # -- lists ---------------------------------------------------------------------------------------
-    @cached
+    @cached_property
     def tags(self) -> list[str]:
-        links = _distinct(a for ul in self.index.with_class("detail-tag-list", "ul") for a in with_tag(ul, "a"))
-        return list(dict.fromkeys(name for name in (text_of(a) for a in links) if name))
+        def names(links: SelectorList) -> list[str]:
+            found = (clean(_text(a) or a.attrib.get("title")).strip(",;#· ") for a in links)
+            return list(dict.fromkeys(name for name in found if name))
 
-    @cached
+        def tag_box() -> list[str]:
+            """The family's tag pages are /{slug}.html (no article ID); its tag boxes vary their class names,
+            so the box is the first block after the title holding links to tag pages."""
+            region = self._region.xpath(".//a[contains(@href, '.html')]") if self._region is not self.selector else []
+            links = [a for a in region or self.xpath(TAG_ROUTE_XPATH)
+                     if TAG_ROUTE_RE.match(a.attrib["href"]) and not is_article_link(a.attrib["href"])]
+            boxes: dict[Any, list[Selector]] = {}
+            for link in links:
+                boxes.setdefault(link.xpath("ancestor::*[not(self::li or self::span or self::b or self::strong)][1]")[0].root,
+                                 []).append(link)
+            return names(next(iter(boxes.values()), []))
+
+        return self._first(
+            "tags",
+            (CMS, tag_box),
+            (GENERIC, lambda: names(self.xpath("//*[contains(@class, 'tag')][not(self::body)]"
+                                               "[not(ancestor::header)]//a[@href][@rel='tag' or contains(@href, 'tag')]"))),
+            (META, lambda: list(dict.fromkeys(clean(t) for t in self.xpath("//meta[@property='article:tag']/@content")
+                                              .getall() for t in t.split(",") if clean(t)))),
+        ) or []
+
+    @cached_property
     def related(self) -> list[RelatedEntry]:
-        entries = []
-        for li in self.index.with_class("kbwscwlrl", "li"):
-            attributes = li.attributes
-            link = first_with_tag(li, "a")
-            url = absolute(attributes.get("data-url") or (link.attributes.get("href") if link is not None else None),
-                           self.url)
-            if not url or any(e.url == url for e in entries):
-                continue
-            title = clean(attributes.get("data-title")) or text_of(link)
-            entries.append(RelatedEntry(id=attributes.get("data-id") or article_id(url), url=url,
-                                        title=title or None, published_raw=clean(attributes.get("data-date")) or None))
-        return entries
-
-    @cached
-    def see_more(self) -> list[SeeMoreEntry]:
-        entries = parse_entries(self._see_more_nodes(), self.url, SeeMoreEntry, self.index.entry_parts)
-        return [entry for entry in entries if entry.id != self.id]
-
-    def _see_more_nodes(self) -> list[Any]:
-        """The stream entries after the body. When they form several lists (a sidebar, say), the list
-        whose container has a "xem thêm" heading; failing that, all of them."""
-        if self._content is None:
-            return []
-        index = self.index
-        entries = index.following(self._content, index.in_order(index.with_class("box-stream-item")
-                                                                + index.with_class("box-category-item")))
-        groups: dict[Any, list[Any]] = {}
-        for entry in entries:
-            groups.setdefault(entry.parent, []).append(entry)
-        if len(groups) <= 1:
+        def data_entries() -> list[RelatedEntry]:
+            if self._content is None:
+                return []
+            entries = []
+            for li in self._content.xpath(".//li[@data-url or @data-id][.//a]"):
+                url = absolute(li.attrib.get("data-url") or li.xpath(".//a/@href").get(), self.url or "")
+                if url and all(e.url != url for e in entries):
+                    entries.append(RelatedEntry(
+                        id=li.attrib.get("data-id") or article_id(url), url=url,
+                        title=clean(li.attrib.get("data-title")) or _text(li.xpath(".//a")) or None,
+                        published_raw=clean(li.attrib.get("data-date")) or None))
             return entries
-        for parent, nodes in groups.items():
-            container = parent
-            for _ in range(_LIST_CONTAINER_DEPTH):
-                for heading in _headings_in(container):
-                    text = text_of(heading).lower()
-                    if len(text) <= 40 and text.startswith(SEE_MORE_HEADINGS) and not any(
-                            m in text for m in COMMENTS_MARKERS):
-                        return nodes
-                container = container.parent
-                if container is None or not container.is_element_node:
+
+        def boxes(typed: bool) -> list[RelatedEntry]:
+            """Article links of in-body boxes the CMS types as related (typed) or whose class says so."""
+            content = self._content_for_media[0]
+            if content is None:
+                return []
+            entries = []
+            for box in content.xpath(".//*[@type]" if typed else ".//*[@class]"):
+                if (typed and "related" in box.attrib["type"].lower()) or (not typed and is_related_box(box.root)):
+                    for entry in read_entries(link_entries(box), self.url or "", SeeMoreEntry, self.id):
+                        entries.append(RelatedEntry(id=entry.id, url=entry.url, title=entry.title,
+                                                    published_raw=entry.published_raw))
+            return list({e.url: e for e in entries}.values())
+
+        return self._first("related", (CMS, data_entries), (CMS, lambda: boxes(typed=True)),
+                           (GENERIC, lambda: boxes(typed=False))) or []
+
+    def _see_more_sections(self) -> list[Selector]:
+        """Containers after the body under a see-more heading (xem thêm, tin liên quan, cùng chuyên mục…):
+        the heading's nearest ancestor that links to articles. Sidebars and comments are not searched."""
+        anchor = self._content if self._content is not None else self._h1
+        if anchor is None:
+            return []
+        sections = []
+        for heading in anchor.xpath("following::h2 | following::h3 | following::h4 | following::div[contains(@class, "
+                                    "'title')] | following::span[contains(@class, 'title')] | following::p[contains("
+                                    "@class, 'title')]"):
+            text = _text(heading) or ""
+            if len(text) > 40 or not SEE_MORE_HEADING_RE.match(text) or COMMENTS_RE.search(text):
+                continue
+            if heading.xpath("boolean(ancestor::aside or ancestor::*[contains(@class, 'sidebar')"
+                             " or contains(@class, 'right')])").get() == "1":
+                continue
+            for ancestor in reversed(heading.xpath("ancestor::*[position() <= 4]")):  # nearest first
+                if any(is_article_link(h) for h in ancestor.xpath(".//a/@href").getall()):
+                    sections.append(ancestor)
                     break
-        return entries
+            if sections:
+                return sections
+        return sections
+
+    @cached_property
+    def see_more(self) -> list[SeeMoreEntry]:
+        def cms() -> list[SeeMoreEntry]:
+            anchor = self._content
+            if anchor is None:
+                return []
+            boxes = [b for b in anchor.xpath(CMS_AFTER) if ENTRY_TOKENS & set(b.attrib["class"].split())
+                     and not b.xpath("ancestor::aside")]
+            groups: dict[Any, list[Selector]] = {}
+            for box in boxes:
+                groups.setdefault(box.root.getparent(), []).append(box)
+            if len(groups) > 1:  # several lists after the body: the one under a see-more heading
+                for section in self._see_more_sections():
+                    inside = [b for b in boxes if section.root in b.root.iterancestors()]
+                    if inside:
+                        return read_entries(inside, self.url or "", SeeMoreEntry, self.id)
+            return read_entries(boxes, self.url or "", SeeMoreEntry, self.id)
+
+        def sections() -> list[SeeMoreEntry]:
+            found = self._see_more_sections()
+            return read_entries([e for s in found for e in (cms_entries(s) or link_entries(s))],
+                                self.url or "", SeeMoreEntry, self.id)
+
+        return self._first("see_more", (CMS, cms), (CMS, sections)) or []
 
     # -- the item ------------------------------------------------------------------------------------
     @property
     def lang(self) -> str | None:
-        html = self.root if self.root is not None and self.root.tag == "html" else None
-        return clean(html.attributes.get("lang") if html is not None else None) or self._jsonld.get("inLanguage") or "vi"
+        return clean(self.xpath("/html/@lang").get()) or jsonld_text(self.metadata.article.get("inLanguage")) or "vi"
 
     def is_article(self) -> bool:
-        return bool(self.title) and bool(self.id or self.body_paragraphs)
+        """An article has a title and a body, whichever layers gave them."""
+        return bool(self.title) and bool(self.body_paragraphs)
 
     def to_item(self, crawled_at: str | None = None) -> Article:
         body = self.body
         return Article(
-            id=self.id, url=self.canonical_url, category=self.category, category_url=self.category_url,
+            id=self.id, url=self.url, canonical_url=self.canonical_url,
+            category=self.category, category_url=self.category_url,
+            subcategory=self.subcategory, subcategory_url=self.subcategory_url,
             title=self.title, sapo=self.sapo, authors=self.authors, published_raw=self.published_raw,
             published_at=self.published_at, modified_at=self.modified_at, id_created_at=self.id_created_at,
             body=body, images=self.images, videos=self.videos, source=self.source, tags=self.tags,
             related=self.related, see_more=self.see_more, lang=self.lang, crawled_at=crawled_at,
             content_sha256=hashlib.sha256(body.encode("utf-8")).hexdigest() if body else None,
             extraction=dict(self.extraction),
+            metadata_disagreements={k: dict(v) for k, v in self.metadata_disagreements.items()},
         )
+
+
+# Links to the family's tag pages (/{slug}.html) after the title, outside page chrome.
+TAG_ROUTE_XPATH = ("//h1/following::a[contains(@href, '.html')]"
+                   "[not(ancestor::header or ancestor::nav or ancestor::footer or ancestor::*[contains(@class, 'footer')"
+                   " or contains(@class, 'menu') or contains(@class, 'header')])]")
+TAG_ROUTE_RE = re.compile(r"^(https?://[^/]+)?/[a-z0-9-]+\.html$")
+# The family's entry boxes after the article's content element.
+CMS_AFTER = "following::div[contains(@class, 'box-stream-item') or contains(@class, 'box-category-item')]"
+ENTRY_TOKENS = {"box-stream-item", "box-category-item"}

@@ -1,4 +1,8 @@
-"""The listing page object: category and tag pages and the /timelinelist/ AJAX fragments."""
+"""The listing page object: category and tag pages and the /timelinelist/ AJAX fragments.
+
+Entries come from the CMS family's entry boxes (`cms`), else from the page's article links grouped into
+entries by structure (`generic`: another template, another CMS). `extraction["entries"]` says which.
+"""
 
 from __future__ import annotations
 
@@ -6,66 +10,88 @@ import re
 from functools import cached_property
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
+from parsel import Selector, SelectorList
 
 from thcrawl.extract.document import load
-from thcrawl.extract.nodes import Element, ancestors, attribute_of, class_has, text_of
-from thcrawl.extract.stream import ENTRY_CSS, parse_entries
+from thcrawl.extract.entries import cms_entries, link_entries, read_entries
 from thcrawl.items import ListingEntry
+from thcrawl.text import clean
 from thcrawl.urls import absolute
 
-# Entries in containers of these classes (or in an <aside>) are side boxes ("most read", ads), not the page's
-# own list; matched as parts of the class attribute, as the family's templates vary the suffixes.
-_SIDEBAR_CLASSES = ("sidebar", "list__sub", "detail__sub", "most-view", "box-right")
+CMS, GENERIC = "cms", "generic"
+# Entries in these parts of a page are not the page's own list: side boxes ("most read", ads), menus.
+_OUTSIDE_LIST = ("ancestor::aside or ancestor::header or ancestor::footer or ancestor::nav or "
+                 "ancestor::*[contains(@class, 'sidebar') or contains(@class, 'list__sub') or "
+                 "contains(@class, 'detail__sub') or contains(@class, 'most-view') or contains(@class, 'box-right') "
+                 "or contains(@class, 'menu') or contains(@class, 'footer') or contains(@class, 'header')]")
 _PAGE_IN_PATH_RE = re.compile(r"/trang-(\d+)\.htm$|/timeline\w*/[^/]+/(\d+)\.htm$")
 _TIMELINE_TEMPLATE_RE = re.compile(r"""timeline\.url\s*=\s*['"]([^'"]*\{0\}[^'"]*\{1\}[^'"]*)['"]""")
 
 
-def _in_sidebar(element: Element) -> bool:
-    return any(a.tag == "aside" or class_has(a, _SIDEBAR_CLASSES) for a in ancestors(element))
+def _outside_list(entry: Selector) -> bool:
+    return entry.xpath(f"boolean({_OUTSIDE_LIST})").get() == "1"
 
 
 class ListingPage:
-    def __init__(self, body: bytes, url: str, content_type: str | None = None,
-                 tree: LexborHTMLParser | None = None) -> None:
+    def __init__(self, body: bytes | None, url: str, content_type: str | None = None,
+                 selector: Selector | None = None) -> None:
         self.url = url
-        self.tree = tree if tree is not None else load(body, content_type)
+        self.selector = selector if selector is not None else load(body or b"", content_type)
+        self.extraction: dict[str, str | None] = {}
+
+    @classmethod
+    def from_selector(cls, selector: Selector, url: str) -> ListingPage:
+        return cls(None, url, selector=selector)
+
+    def css(self, query: str) -> SelectorList:
+        return self.selector.css(query)
 
     @cached_property
     def entries(self) -> list[ListingEntry]:
-        return parse_entries([n for n in self.tree.css(ENTRY_CSS) if not _in_sidebar(n)], self.url)
+        """The page's list, in document order; side boxes, menus and footers left out."""
+        cms = [e for e in cms_entries(self.selector) if not _outside_list(e)]
+        if found := read_entries(cms, self.url):
+            self.extraction["entries"] = CMS
+            return found
+        main = self.selector.xpath("//body")
+        linked = [e for e in link_entries(main[0]) if not _outside_list(e)] if main else []
+        # A headline has words; a menu's or a tag's link text rarely has three.
+        found = [e for e in read_entries(linked, self.url) if len((e.title or "").split()) >= 3]
+        self.extraction["entries"] = GENERIC if found else None
+        return found
 
     @cached_property
     def category(self) -> str | None:
-        return text_of(self.tree.css_first("[data-role=cate-name]")) or text_of(self.tree.css_first("h1")) or None
+        return (clean(self.css("[data-role=cate-name]").xpath("string()").get())
+                or clean(self.css("h1").xpath("string()").get()) or None)
 
     @cached_property
     def canonical_url(self) -> str:
-        return absolute(attribute_of(self.tree, "link[rel=canonical]", "href"), self.url) or self.url
+        return absolute(self.css("link[rel=canonical]::attr(href)").get(), self.url) or self.url
 
     @cached_property
     def hrefs(self) -> list[str]:
         """Every link's href, in document order."""
-        return [href for a in self.tree.css("a[href]") if (href := a.attributes.get("href")) is not None]
+        return self.css("a::attr(href)").getall()
 
     @cached_property
     def page_index(self) -> int:
         match = _PAGE_IN_PATH_RE.search(urlsplit(self.url).path)
         if match:
             return int(match.group(1) or match.group(2))
-        value = attribute_of(self.tree, "#hdPageIndex", "value") or ""
+        value = self.css("#hdPageIndex::attr(value)").get() or ""
         return int(value) if value.isdigit() else 1
 
     @cached_property
     def zone_id(self) -> str | None:
-        return attribute_of(self.tree, "#hdZoneId", "value") or None
+        return self.css("#hdZoneId::attr(value)").get() or None
 
     @cached_property
     def timeline_template(self) -> str | None:
         """URL template of the AJAX pages ('{0}' = zone or tag, '{1}' = page), as the page's script says,
         else the family's route table."""
-        for script in self.tree.css("script"):
-            match = _TIMELINE_TEMPLATE_RE.search(script.text())
+        for script in self.css("script::text").getall():
+            match = _TIMELINE_TEMPLATE_RE.search(script)
             if match:
                 return match.group(1)
         if self.zone_id:
@@ -76,7 +102,7 @@ class ListingPage:
     def timeline_pattern(self) -> str | None:
         """Absolute URL of this listing's AJAX pages with '{page}' left to fill, or None."""
         template = self.timeline_template
-        key = self.zone_id or attribute_of(self.tree, "#hdCatUrl", "value")
+        key = self.zone_id or self.css("#hdCatUrl::attr(value)").get()
         if template and key:
             return absolute(template.replace("{0}", key).replace("{1}", "{page}"), self.url)
         return None

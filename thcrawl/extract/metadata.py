@@ -1,16 +1,24 @@
-"""Structured metadata of a page: JSON-LD objects and <meta> properties (the first extraction layer)."""
+"""Structured metadata of a page: JSON-LD objects and <meta> properties, read with parsel.
+
+Text from here is decoded exactly once per layer of encoding it went through: JSON escapes by the JSON
+parser, then HTML character references once (templates write them into JSON-LD, where the HTML parser
+does not decode them). <meta> attributes are decoded by the HTML parser already.
+"""
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterator
+from functools import cached_property
 from typing import Any
 
 import orjson
+from parsel import Selector
 
-from thcrawl.extract.index import PageIndex
+from thcrawl.text import clean
 
-ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "VideoObject"}
+ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "VideoObject", "AnalysisNewsArticle"}
 
 
 def _objects(data: Any) -> Iterator[dict[str, Any]]:
@@ -38,30 +46,27 @@ def _load_json(text: str) -> Any:
         return json.loads(text, strict=False)
 
 
+def jsonld_text(value: Any) -> str:
+    """A JSON-LD string as shown: HTML character references decoded once, whitespace collapsed."""
+    return clean(html.unescape(value)) if isinstance(value, str) else ""
+
+
 class Metadata:
-    def __init__(self, index: PageIndex) -> None:
-        self.jsonld: list[dict[str, Any]] = []
-        self._meta: dict[str, str] = {}  # property or name -> the first such tag's content
-        for script in index.with_type("application/ld+json"):
-            text = script.text() if script.tag == "script" else ""
-            if text:
-                try:
-                    self.jsonld.extend(_objects(_load_json(text)))
-                except ValueError:
-                    continue
-        for tag in index.with_tag("meta"):
-            attributes = tag.attributes
-            content = attributes.get("content")
-            if content is not None:
-                for key in (attributes.get("property"), attributes.get("name")):
-                    if key and key not in self._meta:
-                        self._meta[key] = content
-        self._canonical: str | None = None
-        for link in index.with_tag("link"):
-            attributes = link.attributes
-            if attributes.get("rel") == "canonical" and (href := attributes.get("href")) is not None:
-                self._canonical = href
-                break
+    """JSON-LD and <meta> of one page. A block that does not parse, or nests past Python's recursion
+    limit, is skipped: the fields it would have given fall to the next layer."""
+
+    def __init__(self, page: Selector) -> None:
+        self.page = page
+
+    @cached_property
+    def jsonld(self) -> list[dict[str, Any]]:
+        objects: list[dict[str, Any]] = []
+        for text in self.page.xpath('//script[@type="application/ld+json"]/text()').getall():
+            try:
+                objects.extend(_objects(_load_json(text)))
+            except (ValueError, RecursionError):
+                continue
+        return objects
 
     def first(self, types: set[str]) -> dict[str, Any]:
         for obj in self.jsonld:
@@ -69,27 +74,47 @@ class Metadata:
                 return obj
         return {}
 
-    @property
+    @cached_property
     def article(self) -> dict[str, Any]:
         return self.first(ARTICLE_TYPES)
 
-    @property
-    def breadcrumb(self) -> list[dict[str, Any]]:
-        """BreadcrumbList items in position order, as {'url', 'name'}."""
+    def article_text(self, key: str) -> str:
+        return jsonld_text(self.article.get(key))
+
+    @cached_property
+    def breadcrumb(self) -> list[tuple[str, str | None]]:
+        """BreadcrumbList items in position order, as (name, url)."""
         items = self.first({"BreadcrumbList"}).get("itemListElement") or []
         out = []
-        for entry in sorted((e for e in items if isinstance(e, dict)), key=lambda e: e.get("position", 0)):
+        for entry in sorted((e for e in items if isinstance(e, dict)),
+                            key=lambda e: e.get("position", 0) if isinstance(e.get("position"), int) else 0):
             target = entry.get("item")
-            if isinstance(target, dict):
-                out.append({"url": target.get("@id") or target.get("url"), "name": target.get("name")})
-            else:
-                out.append({"url": target, "name": entry.get("name")})
+            name, url = (target.get("name"), target.get("@id") or target.get("url")) if isinstance(target, dict) \
+                else (entry.get("name"), target)
+            if jsonld_text(name):
+                out.append((jsonld_text(name), url if isinstance(url, str) else None))
         return out
 
-    def meta(self, name: str) -> str | None:
-        """Content of <meta property=name> or <meta name=name>."""
-        return self._meta.get(name, "").strip() or None
+    @cached_property
+    def _head_meta(self) -> dict[str, str]:
+        """<meta> of the <head>: property, name or itemprop -> the first such tag's content."""
+        found: dict[str, str] = {}
+        for tag in self.page.xpath("/html/head/meta[@content]"):
+            attributes = tag.root.attrib
+            for key in (attributes.get("property"), attributes.get("name"), attributes.get("itemprop")):
+                if key and key not in found:
+                    found[key] = attributes["content"]
+        return found
 
-    @property
-    def canonical(self) -> str | None:
-        return self._canonical if self._canonical is not None else self.meta("og:url")
+    def meta(self, *names: str) -> str | None:
+        """Content of the first <meta property|name|itemprop=name> of the <head> present, whitespace
+        collapsed; a page without a <head> (a fragment) is searched whole."""
+        for name in names:
+            if self._head_meta:
+                found = self._head_meta.get(name)
+            else:
+                found = self.page.xpath("//meta[@property = $name or @name = $name or @itemprop = $name]/@content",
+                                        name=name).get()
+            if value := clean(found):
+                return value
+        return None

@@ -103,6 +103,9 @@ class GenArticle:
     video: VideoClip | None = None
     source: str | None = None
     related: list[int] = field(default_factory=list)
+    # How this article's page writes its parts: the family's sites vary bylines, tag boxes, source lines,
+    # related boxes, in-body widgets and see-more rows (site-facts.md); the content is the same.
+    template: dict[str, Any] = field(default_factory=dict)
 
     @property
     def slug(self) -> str:
@@ -300,6 +303,7 @@ class ReplicaSite:
         position = bisect.bisect_left(same, i)
         if position >= 3 and rng.random() < 0.5:
             art.related = rng.sample(same[max(0, position - 30):position], rng.choice((2, 3)))
+        art.template = _template(random.Random(self.seed * 7_000_003 + i))  # its own draws: content unchanged
         # "Cập nhật lần N" = "update N": each correction appends a paragraph (after every other draw, so
         # the rest of the article stays as it was).
         for n in range(1, revision + 1):
@@ -374,6 +378,19 @@ class ReplicaSite:
 
 
 _PLACE_TAGS = [(slugify(name), name) for name in words.PLACES]
+
+
+# Template variants of the family, each drawn per article (pages.py writes them).
+BYLINES = ("author-top", "data-role-author", "theo-box")
+TAG_BOXES = ("detail-tag-list", "detail-tab", "tagdetail")
+SOURCES = ("nguon-line", "source-field")
+RELATED_BOXES = ("RelatedNewsBox", "RelatedNews")
+
+
+def _template(rng: random.Random) -> dict[str, Any]:
+    return {"byline": rng.choice(BYLINES), "tag_box": rng.choice(TAG_BOXES), "source": rng.choice(SOURCES),
+            "related_box": rng.choice(RELATED_BOXES), "widgets": rng.random() < 0.5,
+            "see_more_rows": rng.choice((1, 2, 3))}
 
 
 def _name(rng: random.Random) -> str:

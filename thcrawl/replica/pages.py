@@ -20,6 +20,8 @@ SITE_NAME = "Đài Phát thanh và Truyền hình Thanh Hóa"
 PLACEHOLDER = "data:image/gif;base64,R0lGODlhAQABAAAAACw="
 FEED_SIZE = 50
 ROBOTS_CRAWL_DELAY = 2
+# The text of a block the page hides ("hidden content, not part of the article"): never in a body.
+HIDDEN_TEXT = "Nội dung ẩn, không thuộc bài viết."
 
 
 def _page(title: str, head: str, body: str, lang: str = "vi", site: ReplicaSite | None = None) -> str:
@@ -160,18 +162,69 @@ def _photo(photo: object) -> str:
 
 
 def _related_box(site: ReplicaSite, art: GenArticle) -> str:
+    """The in-body related box: the family's RelatedNewsBox (entries in data- attributes), or a box of
+    another type whose entries are plain links with a shown time."""
     if not art.related:
         return ""
-    items = []
-    for j in art.related:
-        other = site.article(j)
-        items.append(
-            f'<li class="kbwscwlrl" data-date="{shown_time(other.published)}" data-id="{other.id}" '
-            f'data-url="{other.path}" data-title="{e(other.title)}"><h4 class="kbwscwlrl-title">'
-            f'<a href="{other.path}" class="title link-callout">{e(other.title)}</a></h4></li>')
+    others = [site.article(j) for j in art.related]
+    if art.template["related_box"] == "RelatedNews":
+        items = "".join(f'<li><a href="{o.path}">{e(o.title)}</a> <span class="news-time">{shown_time(o.published)}</span>'
+                        f"</li>" for o in others)
+        return (f'<div class="VCSortableInPreviewMode" type="RelatedNews"><div class="box-relation">'
+                f'<p class="box-relation-title">Đọc thêm</p><ul>{items}</ul></div></div>')
+    items = "".join(
+        f'<li class="kbwscwlrl" data-date="{shown_time(o.published)}" data-id="{o.id}" '
+        f'data-url="{o.path}" data-title="{e(o.title)}"><h4 class="kbwscwlrl-title">'
+        f'<a href="{o.path}" class="title link-callout">{e(o.title)}</a></h4></li>' for o in others)
     return ('<!-- bonewsrelation --><div class="VCSortableInPreviewMode alignRight" type="RelatedNewsBox">'
-            f'<div class="kbwscwl-relatedbox type-2"><ul class="kbwscwlr-list">{"".join(items)}</ul></div></div>'
+            f'<div class="kbwscwl-relatedbox type-2"><ul class="kbwscwlr-list">{items}</ul></div></div>'
             "<!-- eonewsrelation -->")
+
+
+def _widgets(site: ReplicaSite, art: GenArticle) -> str:
+    """What the family's sites inject into a body that is not the article: a hidden block (with a photo)
+    and a "TIN MỚI" ("latest news") list of other articles."""
+    latest = [site.article(j) for j in site.latest(3, exclude=art.index)]
+    links = "".join(f'<li><a href="{o.path}" title="{e(o.title)}">{e(o.title)}</a></li>' for o in latest)
+    return (f'<div class="box-inline-hidden" style="display: none"><p>{e(HIDDEN_TEXT)}</p>'
+            f'<img src="{art.thumbnail}" alt="" /></div>'
+            f'<div class="box-news-latest"><span class="box-news-latest-title"><a href="javascript:;">TIN MỚI</a></span>'
+            f"<ul>{links}</ul></div>")
+
+
+def _byline(art: GenArticle) -> tuple[str, str]:
+    """(the author block under the title, the author block after the body), by the article's template."""
+    names = e(" – ".join(art.authors))
+    if art.author_in_body:
+        return "", ""
+    if art.template["byline"] == "data-role-author":
+        return f'<div class="detail-author"><div class="author-info"><p class="name" data-role="author">{names}</p></div></div>', ""
+    if art.template["byline"] == "theo-box":
+        return "", f'<div class="t-contentdetail content_source"><p class="author">Theo {names}</p></div>'
+    return ('<div class="detail-author-top"><p class="detail-author-top-content"><a href="javascript:;" rel="nofollow" '
+            f'class="detail-author-top-name">{names}</a></p></div>'), ""
+
+
+def _tag_box(art: GenArticle) -> str:
+    box = art.template["tag_box"]
+    if box == "detail-tab":
+        links = "".join(f'<a href="/{slug}.html" class="item" title="{e(name)}"> {e(name)} </a>' for slug, name in art.tags)
+        return f'<div class="detail-tab">{links}</div>'
+    if box == "tagdetail":
+        links = ", ".join(f'<a href="/{slug}.html" title="{e(name)}">{e(name)}</a>' for slug, name in art.tags)
+        return f'<div class="tagdetail"><div class="row1"><b>Từ khóa:</b></div><div class="row2">{links}</div></div>'
+    links = "".join(f'<li><a href="/{slug}.html" title="{e(name)}">{e(name)}</a></li>' for slug, name in art.tags)
+    return f'<div class="detail-tag clearfix"><ul class="detail-tag-list" data-role="tags">{links}</ul></div>'
+
+
+def _see_more(site: ReplicaSite, art: GenArticle) -> str:
+    """The "xem thêm" list, in one container or split into rows of containers."""
+    entries = [stream_item(site, j) for j in site.see_more(art.index)]
+    rows = art.template["see_more_rows"]
+    size = -(-len(entries) // rows) if entries else 1
+    boxes = "".join(f'<div class="box-stream box-stream-row">{"".join(entries[k:k + size])}</div>'
+                    for k in range(0, len(entries), size))
+    return f'<div class="box-see-more"><h3 class="box-title">Xem thêm</h3>{boxes}</div>'
 
 
 def article_page(site: ReplicaSite, i: int, base: str) -> str:
@@ -182,19 +235,21 @@ def article_page(site: ReplicaSite, i: int, base: str) -> str:
         if n == 0:
             parts.append(_related_box(site, art))
             parts.append(f"<!--{art.created or art.published:%a %b %d %Y %H:%M:%S} GMT+0700 -->")
+        if n == 1 and art.template["widgets"]:
+            parts.append(_widgets(site, art))
     if art.video:
         caption = (f'<div class="VideoCMS_Caption"><p>{e(art.video.caption)}</p></div>' if art.video.caption else "")
         parts.append(f'<div class="VCSortableInPreviewMode" type="VideoStream" data-vid="{art.video.src}" '
                      f'data-thumb="{art.video.poster}">{caption}</div>')
     if art.author_in_body:
         parts.append(f"<p>{e(' – '.join(art.authors))}</p>")
-    if art.source:
+    source_field = ""
+    if art.source and art.template["source"] == "source-field":
+        source_field = f'<p class="source" data-field="source">{e(art.source)}</p>'
+    elif art.source:
         parts.append(f"<p>Nguồn: {e(art.source)}</p>")
-    author_top = "" if art.author_in_body else (
-        '<div class="detail-author-top"><p class="detail-author-top-content"><a href="javascript:;" rel="nofollow" '
-        f'class="detail-author-top-name">{e(" – ".join(art.authors))}</a></p></div>')
-    tags = "".join(f'<li><a href="/{slug}.html" title="{e(name)}">{e(name)}</a></li>' for slug, name in art.tags)
-    see_more = "".join(stream_item(site, j) for j in site.see_more(i))
+    author_top, author_after = _byline(art)
+    after_body = f'<div class="detail-after">{author_after}{source_field}</div>' if author_after or source_field else ""
     head = f'<link rel="canonical" href="{base}{art.path}" />\n'
     if art.has_jsonld:
         head += (f'<meta property="og:title" content="{e(art.title)}" />\n'
@@ -208,9 +263,10 @@ def article_page(site: ReplicaSite, i: int, base: str) -> str:
 <h2 class="detail-sapo" data-role="sapo">{e(art.sapo)}</h2>
 <div class="detail-info">{author_top}<div class="detail-time"><div data-role="publishdate">{shown_time(art.published)}</div></div></div>
 <div class="detail-content afcbc-body clearfix" data-role="content">{"".join(parts)}</div>
-<div class="detail-tag clearfix"><ul class="detail-tag-list" data-role="tags">{tags}</ul></div>
+{after_body}
+{_tag_box(art)}
 <div class="detail-comment"><h3>Ý kiến bạn đọc</h3><a href="javascript:;">Xem thêm bình luận</a></div>
-<div class="box-see-more"><h3 class="box-title">Xem thêm</h3><div class="box-stream">{see_more}</div></div>
+{_see_more(site, art)}
 </div>"""
     return _page(art.title, head, body, site=site)
 
