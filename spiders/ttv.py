@@ -21,8 +21,9 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from thcrawl.article_item import article_item
 from thcrawl.dates import VN_TZ, normalize_date, parse_bound, to_iso
-from thcrawl.extract import ArticlePage, ListingPage, NotHtmlError
+from thcrawl.extract import ListingPage, NotHtmlError
 from thcrawl.extract.feed import FeedError, FeedPage, SitemapPage
 from thcrawl.runstate import state_for
 from thcrawl.urls import absolute, article_id
@@ -286,16 +287,12 @@ class TtvSpider(scrapy.Spider):
             self.crawler.stats.inc_value("thcrawl/pages/not_html")
             self.record_failure(response.url, "not_html")
             return
-        try:
-            page = ArticlePage(response.body, response.url, content_type=self.content_type(response))
-            is_article = page.is_article()
-        except NotHtmlError:
-            is_article = False
-        if not is_article:
+        item = article_item(response.body, response.url, self.content_type(response),
+                            to_iso(self.fetched_at(response)))
+        if item is None:
             self.crawler.stats.inc_value("thcrawl/pages/not_article")
             self.record_failure(response.url, "not_article")
             return
-        item = page.to_item(crawled_at=to_iso(self.fetched_at(response)))
         yield item
         if self.follow_see_more:
             for entry in [*item.see_more, *item.related]:

@@ -85,7 +85,11 @@ def _report(result: CrawlResult) -> None:
     if summary.get("status") == "lock_held":
         print(f"thcrawl: {summary['message']}; exiting", file=sys.stderr)
         return
-    print(f"output: {result.run_dir}")
+    _report_summary(result.run_dir, summary)
+
+
+def _report_summary(run_dir: Path | None, summary: dict | None) -> None:
+    print(f"output: {run_dir}")
     if summary:
         errors = sum(summary["errors"].values())
         print(f"summary: {summary['status']}, {summary['mode']} run: {summary['articles']} articles "
@@ -210,33 +214,26 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_reparse(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
+    from thcrawl.reparse import ReparseOptions, WarcError, find_warcs, run_reparse
 
-    from thcrawl.jsonl import dumps_line
-    from thcrawl.reparse import ReparseCounts, WarcError, reparse
-    from thcrawl.validation import validation_errors
-
-    paths = []
-    for target in args.warcs:
-        path = Path(target)
-        found = sorted(path.rglob("*.warc.gz")) + sorted(path.rglob("*.warc")) if path.is_dir() else [path]
-        if not found or not all(p.is_file() for p in found):
-            raise CliError(f"{target}: no WARC file there")
-        paths.extend(found)
-    out = Path(args.out) if args.out else Path("data") / "reparse" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    out.mkdir(parents=True, exist_ok=True)
-    counts = ReparseCounts()
-    invalid = 0
+    if args.jobs is not None and args.jobs < 1:
+        raise CliError("--jobs must be at least 1")
     try:
-        with (out / "articles.jsonl").open("w", encoding="utf-8") as handle:
-            for item in reparse(paths, counts):
-                invalid += bool(validation_errors(item))
-                handle.write(dumps_line(item))
-    except WarcError as exc:
+        paths = find_warcs(args.warcs)
+        options = ReparseOptions(warcs=paths, data_dir=Path(args.out), jobs=args.jobs or os.cpu_count() or 1,
+                                 settings={"LOG_LEVEL": args.log_level.upper(), **_settings_pairs(args.set)})
+        result = run_reparse(options)
+    except (WarcError, ValueError) as exc:
         raise CliError(str(exc)) from exc
-    print(f"re-parsed {counts.articles} articles from {counts.records} archived pages of {len(paths)} WARC file(s) "
-          f"({counts.failed} not articles, {invalid} invalid) -> {out / 'articles.jsonl'}")
-    return 0
+    if result.lock_message:
+        print(f"thcrawl: {result.lock_message}; exiting", file=sys.stderr)
+        return result.exit_code
+    for run in result.runs:
+        print(f"reparse of {run.group.name} ({len(run.group.files)} WARC file(s)):")
+        _report_summary(run.run_dir, run.summary)
+    print(f"re-parsed {len(paths)} WARC file(s) in {len(result.runs)} run(s) with {options.jobs} job(s) "
+          f"into {options.data_dir / 'articles'}")
+    return result.exit_code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -282,9 +279,18 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("folder", metavar="DIR")
     verify.set_defaults(func=cmd_verify)
 
-    reparse = commands.add_parser("reparse", help="re-extract articles from WARC files with today's page objects")
+    reparse = commands.add_parser(
+        "reparse", help="re-extract articles from WARC files with today's page objects, into a data folder",
+        description="Run archived article pages through today's page objects and the crawl's pipelines into a "
+                    "data folder (DIR/articles/YYYY/MM.jsonl, state, one run folder per crawl run archived). "
+                    "Into an existing data folder, a changed item becomes a new version; the rest is left alone.")
     reparse.add_argument("warcs", nargs="+", metavar="WARC", help="WARC files or folders holding them")
-    reparse.add_argument("--out", default=None, metavar="DIR", help="output folder (default: data/reparse/<UTC time>)")
+    reparse.add_argument("--out", default="data", metavar="DIR", help="data folder (default: data)")
+    reparse.add_argument("--jobs", type=int, default=None, metavar="N",
+                         help="worker processes that parse pages (default: the machine's cores)")
+    reparse.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: WARNING)")
+    reparse.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                         help="override a Scrapy or thcrawl setting (repeatable)")
     reparse.set_defaults(func=cmd_reparse)
 
     replica = commands.add_parser("replica", help="serve a replica of the site on 127.0.0.1 until Ctrl-C")

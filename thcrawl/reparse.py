@@ -1,36 +1,65 @@
-"""Re-extraction from WARC archives (`thcrawl reparse`): every archived article page through today's page
-objects and date normaliser, offline, into the same JSONL a crawl writes."""
+"""Re-extraction from WARC archives (`thcrawl reparse`): archived article pages through today's page objects and
+the crawl's own pipelines, into a data folder like a crawl's.
+
+How a reparse runs:
+- The WARC files are put in groups, one per crawl run that wrote them (the warcinfo record's `isPartOf`; a
+  file without one is a group of its own), oldest first. Each group is one run of the `reparse` spider, with
+  the project's settings, pipelines and run machinery, so an article captured in ten runs gets its versions
+  exactly as ten crawls would have given them (a crawl keeps one item per article per run).
+- This process reads the WARC files in order, streaming, and hands the captures to `--jobs` worker processes
+  in batches; at most a few batches per worker are in flight, and results are taken in the order they were
+  handed out, so the items are the same whatever the number of jobs, and memory does not grow with the archive.
+- A capture older than what the data folder already knows of its article is skipped: it is history there.
+  A capture as old as that is parsed again: unchanged content changes nothing, a changed item (better page
+  objects) becomes a new version. So a killed reparse, run again, finishes the job without duplicates.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+import asyncio
+import json
+import logging
+import multiprocessing
+from collections import deque
+from collections.abc import AsyncIterator, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from thcrawl.extract import NotHtmlError, PageKind
-from thcrawl.parsing import NotAnArticleError, parse_page
-from thcrawl.urls import article_id
+from thcrawl.article_item import article_item
+from thcrawl.dates import to_iso
+from thcrawl.items import as_dict
+
+logger = logging.getLogger(__name__)
+BATCH = 16  # captures per task: large enough that a task's overhead is small against ~20 ms of parsing
+IN_FLIGHT_PER_JOB = 3  # batches handed out per worker and not yet taken back
 
 
 class WarcError(ValueError):
     """A file that is not a readable WARC archive."""
 
 
-@dataclass
-class ReparseCounts:
-    records: int = 0
-    articles: int = 0
-    skipped: int = 0
-    failed: int = 0
+class Capture(NamedTuple):
+    """One archived 200 response: what the page object needs, and when it was fetched (the WARC-Date)."""
+
+    url: str
+    body: bytes
+    content_type: str | None
+    crawled_at: str
 
 
-def archived_pages(path: Path) -> Iterator[tuple[str, bytes, str | None, datetime]]:
-    """(URL, body, Content-Type, fetch time) of each 200 response record of one WARC file."""
+def _crawled_at(warc_date: str) -> str:
+    return to_iso(datetime.fromisoformat(warc_date.replace("Z", "+00:00")))
+
+
+def archived_pages(path: Path) -> Iterator[Capture]:
+    """Each 200 response record of one WARC file, read as a stream."""
     seen = 0
     try:
         with path.open("rb") as handle:
@@ -42,33 +71,225 @@ def archived_pages(path: Path) -> Iterator[tuple[str, bytes, str | None, datetim
                     continue
                 if record.http_headers.get_statuscode() != "200":
                     continue
-                date = record.rec_headers.get_header("WARC-Date").replace("Z", "+00:00")
-                yield (record.rec_headers.get_header("WARC-Target-URI"), record.content_stream().read(),
-                       record.http_headers.get_header("Content-Type"), datetime.fromisoformat(date))
+                yield Capture(record.rec_headers.get_header("WARC-Target-URI"), record.content_stream().read(),
+                              record.http_headers.get_header("Content-Type"),
+                              _crawled_at(record.rec_headers.get_header("WARC-Date")))
     except ArchiveLoadFailed as exc:
         raise WarcError(f"{path}: not a WARC file ({exc})") from exc
     if seen == 0:
         raise WarcError(f"{path}: not a WARC file (no WARC record in it)")
 
 
-def reparse(paths: list[Path], counts: ReparseCounts | None = None) -> Iterator[dict[str, Any]]:
-    """Article items of the archives, one per article ID (the last capture wins), in archive order."""
-    counts = counts or ReparseCounts()
-    items: dict[str, dict[str, Any]] = {}
+# -- groups: one reparse run per crawl run -------------------------------------------------------------------
+@dataclass
+class WarcGroup:
+    name: str
+    started: str
+    files: list[Path] = field(default_factory=list)
+
+
+def _first_record(path: Path) -> tuple[str | None, str]:
+    """(isPartOf of the warcinfo record, WARC-Date) of a file's first record; WarcError if it is no WARC."""
+    try:
+        with path.open("rb") as handle:
+            for record in ArchiveIterator(handle):
+                if record.format != "warc":
+                    raise WarcError(f"{path}: not a WARC file (it reads as {record.format.upper()})")
+                date = record.rec_headers.get_header("WARC-Date") or ""
+                part_of = None
+                if record.rec_type == "warcinfo":
+                    for line in record.content_stream().read().decode("utf-8", "replace").splitlines():
+                        name, _, value = line.partition(":")
+                        if name.strip() == "isPartOf":
+                            part_of = value.strip()
+                return part_of, _crawled_at(date) if date else ""
+    except ArchiveLoadFailed as exc:
+        raise WarcError(f"{path}: not a WARC file ({exc})") from exc
+    raise WarcError(f"{path}: not a WARC file (no WARC record in it)")
+
+
+def plan_groups(paths: Iterable[Path]) -> list[WarcGroup]:
+    """The files in groups, one per crawl run, oldest run first; files of a run in name order."""
+    groups: dict[str, WarcGroup] = {}
     for path in paths:
-        for url, body, content_type, fetched_at in archived_pages(path):
-            counts.records += 1
-            if not article_id(url):
-                counts.skipped += 1
-                continue
-            try:
-                parsed = parse_page(body, url, content_type, fetched_at=fetched_at)
-            except (NotHtmlError, NotAnArticleError):
-                counts.failed += 1
-                continue
-            if parsed.kind is PageKind.ARTICLE:
-                item = parsed.items[0]
-                items.pop(item["id"], None)
-                items[item["id"]] = item
-    counts.articles = len(items)
-    yield from items.values()
+        part_of, started = _first_record(path)
+        key = part_of or str(path)
+        group = groups.setdefault(key, WarcGroup(name=part_of or path.name, started=started))
+        group.started = min(group.started, started) if group.started and started else group.started or started
+        group.files.append(path)
+    for group in groups.values():
+        group.files.sort(key=lambda p: p.name)
+    return sorted(groups.values(), key=lambda g: (g.started, g.name))
+
+
+def find_warcs(targets: Iterable[str]) -> list[Path]:
+    """WARC files named, or found under folders named; ValueError for a target holding none."""
+    paths: list[Path] = []
+    for target in targets:
+        path = Path(target)
+        found = sorted(path.rglob("*.warc.gz")) + sorted(path.rglob("*.warc")) if path.is_dir() else [path]
+        if not found or not all(p.is_file() for p in found):
+            raise ValueError(f"{target}: no WARC file there")
+        paths.extend(found)
+    return paths
+
+
+# -- extraction in worker processes ---------------------------------------------------------------------------
+def extract_batch(captures: list[Capture]) -> list[dict[str, Any] | None]:
+    """The item (a plain dict) of each capture, or None for a page that is not an article. Runs in a worker."""
+    items = []
+    for capture in captures:
+        item = article_item(capture.body, capture.url, capture.content_type, capture.crawled_at)
+        items.append(as_dict(item) if item is not None else None)
+    return items
+
+
+def _batches(captures: Iterable[Capture], size: int) -> Iterator[list[Capture]]:
+    iterator = iter(captures)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+class CaptureExtractor:
+    """Extraction of captures in `jobs` worker processes (in this process for one job), results in the order
+    the captures came, with at most IN_FLIGHT_PER_JOB batches a worker handed out at a time."""
+
+    def __init__(self, jobs: int = 1) -> None:
+        self.jobs = jobs
+        # spawn: a worker starts as a fresh interpreter, not as a fork of a process running a reactor.
+        self.pool = (ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+                     if jobs > 1 else None)
+
+    async def items(self, captures: Iterable[Capture]) -> AsyncIterator[tuple[Capture, dict[str, Any] | None]]:
+        """(capture without its body, item or None) for each capture, in order."""
+        if self.pool is None:
+            for batch in _batches(captures, BATCH):
+                for capture, item in zip(batch, extract_batch(batch), strict=True):
+                    yield capture._replace(body=b""), item
+            return
+        pending: deque[tuple[list[Capture], Any]] = deque()
+        for batch in _batches(captures, BATCH):
+            future = asyncio.wrap_future(self.pool.submit(extract_batch, batch))
+            pending.append(([c._replace(body=b"") for c in batch], future))
+            while len(pending) >= self.jobs * IN_FLIGHT_PER_JOB:
+                async for pair in self._take(pending):
+                    yield pair
+        while pending:
+            async for pair in self._take(pending):
+                yield pair
+
+    @staticmethod
+    async def _take(pending: deque[tuple[list[Capture], Any]]) -> AsyncIterator[tuple[Capture, dict | None]]:
+        shells, future = pending.popleft()
+        for capture, item in zip(shells, await future, strict=True):
+            yield capture, item
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+# -- the runs -------------------------------------------------------------------------------------------------
+@dataclass
+class ReparseOptions:
+    warcs: list[Path]
+    data_dir: Path
+    jobs: int = 1
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ReparseRun:
+    group: WarcGroup
+    run_dir: Path
+    summary: dict[str, Any] | None
+
+
+@dataclass
+class ReparseResult:
+    runs: list[ReparseRun]
+    exit_code: int
+    lock_message: str | None = None
+
+
+def run_reparse(options: ReparseOptions) -> ReparseResult:
+    """One run of the `reparse` spider per group, in this process, holding the data folder's lock throughout.
+
+    WarcError (before anything is written) for a file that is not a WARC."""
+    from thcrawl.crawl import EXIT_BY_STATUS, EXIT_FAILURE, EXIT_LOCKED
+    from thcrawl.lock import DataDirLock, LockHeldError
+    from thcrawl.run import repair_crashed_runs
+
+    groups = plan_groups(options.warcs)
+    try:
+        lock = DataDirLock(options.data_dir).acquire()
+    except LockHeldError as exc:
+        return ReparseResult(runs=[], exit_code=EXIT_LOCKED, lock_message=str(exc))
+    extractor = CaptureExtractor(options.jobs)
+    try:
+        for repaired in repair_crashed_runs(options.data_dir):
+            logger.warning("cut a torn last line from %s (its run was killed)", repaired)
+        runs = _run_groups(options, groups, extractor)
+    finally:
+        extractor.close()
+        lock.release()
+    codes = [EXIT_BY_STATUS.get(run.summary["status"], EXIT_FAILURE) if run.summary else EXIT_FAILURE
+             for run in runs]
+    worst = max(codes, key=lambda code: (code != 0, code == EXIT_FAILURE, code), default=EXIT_FAILURE)
+    return ReparseResult(runs=runs, exit_code=worst)
+
+
+def _run_groups(options: ReparseOptions, groups: list[WarcGroup], extractor: CaptureExtractor) -> list[ReparseRun]:
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+    from scrapy.utils.reactor import install_reactor
+    from twisted.internet import defer
+
+    from thcrawl.run import new_run_dir
+    from thcrawl.spiders.warc_reparse import ReparseSpider
+
+    settings = Settings()
+    settings.setmodule("thcrawl.settings", priority="project")
+    settings.set("THCRAWL_DATA_DIR", str(options.data_dir), priority="cmdline")
+    settings.set("THCRAWL_LOCK_HELD", True, priority="cmdline")
+    settings.set("THCRAWL_MODE", "reparse", priority="cmdline")
+    settings.setdict(options.settings, priority="cmdline")
+    process = CrawlerProcess(settings)
+    logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
+    runs: list[ReparseRun] = []
+
+    def crawler_for(group: WarcGroup) -> Any:
+        folder = new_run_dir(options.data_dir)
+        folder.mkdir(parents=True)  # taken now, so the next group's new_run_dir() picks another name
+        process.settings.set("THCRAWL_RUN_DIR", str(folder), priority="cmdline")
+        runs.append(ReparseRun(group=group, run_dir=folder, summary=None))
+        return process.create_crawler(ReparseSpider)  # the first one installs the reactor
+
+    @defer.inlineCallbacks
+    def one_after_another(first: Any) -> Any:
+        from twisted.internet import reactor
+
+        try:
+            crawler = first
+            for index, group in enumerate(groups):
+                crawler = crawler or crawler_for(group)
+                logger.info("reparse run %d of %d: %s (%d WARC files)", index + 1, len(groups), group.name,
+                            len(group.files))
+                yield process.crawl(crawler, warcs=group.files, extractor=extractor, group=group.name)
+                crawler = None
+                stats_file = runs[-1].run_dir / "stats.json"
+                runs[-1].summary = json.loads(stats_file.read_text("utf-8")) if stats_file.exists() else None
+                if not runs[-1].summary or runs[-1].summary.get("finish_reason") != "finished":
+                    break  # stopped (Ctrl-C, SIGTERM) or failed to start: the next run would not be wanted
+        finally:
+            reactor.stop()
+
+    if not groups:
+        return runs
+    first = crawler_for(groups[0])
+    install_reactor(settings["TWISTED_REACTOR"])  # before anything imports twisted's default reactor
+    from twisted.internet import reactor
+
+    reactor.callWhenRunning(one_after_another, first)
+    process.start(stop_after_crawl=False)
+    return runs

@@ -61,6 +61,7 @@ class Known:
     first_seen: str
     updated_at: str | None
     month: str | None
+    last_crawled: str | None = None
 
 
 class StateStore:
@@ -79,7 +80,8 @@ class StateStore:
     def known(self, article_id: str | None) -> Known | None:
         if not article_id:
             return None
-        row = self.db.execute("SELECT id, content_sha256, version, first_seen, updated_at, month FROM articles "
+        row = self.db.execute("SELECT id, content_sha256, version, first_seen, updated_at, month, last_crawled "
+                              "FROM articles "
                               "WHERE id = ?", (article_id,)).fetchone()
         return Known(*row) if row else None
 
