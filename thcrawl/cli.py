@@ -106,7 +106,35 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
     result = run_crawl(_crawl_options(args))
     _report(result)
+    if args.warc and result.run_dir and (result.run_dir / "warc").is_dir():
+        try:
+            _package(result.run_dir, None)
+        except (ValueError, OSError) as exc:
+            print(f"thcrawl: error: the run's WACZ was not written: {exc}", file=sys.stderr)
+            return result.exit_code or 1
     return result.exit_code
+
+
+def _package(run_dir: Path, out: Path | None) -> None:
+    from time import monotonic
+
+    from thcrawl.wacz import package_run
+
+    started = monotonic()
+    result = package_run(run_dir, out)
+    print(f"wacz: {result.path} ({result.pages} article pages, {result.warcs} WARC file(s) of "
+          f"{result.warc_bytes / 2**20:.1f} MB -> {result.bytes / 2**20:.1f} MB, {monotonic() - started:.1f} s)")
+
+
+def cmd_wacz(args: argparse.Namespace) -> int:
+    run_dir = Path(args.run_dir)
+    if not run_dir.is_dir():
+        raise CliError(f"{run_dir} is not a run folder")
+    try:
+        _package(run_dir, Path(args.out) if args.out else None)
+    except (ValueError, OSError) as exc:
+        raise CliError(str(exc)) from exc
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -167,7 +195,8 @@ def _add_crawl_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--recheck-hours", type=float, default=None, metavar="H",
                          help="re-fetch known articles listed in the last H hours (default: 48)")
     command.add_argument("--warc", action="store_true",
-                         help="also keep every request and response in WARC files under the run folder")
+                         help="also keep every request and response in WARC files under the run folder, "
+                              "and package the run as a WACZ at the end")
     command.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                          help="override a Scrapy or thcrawl setting (repeatable)")
 
@@ -292,6 +321,14 @@ def build_parser() -> argparse.ArgumentParser:
     reparse.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                          help="override a Scrapy or thcrawl setting (repeatable)")
     reparse.set_defaults(func=cmd_reparse)
+
+    wacz = commands.add_parser("wacz", help="package a run's WARC files as a WACZ (archive, index, pages list)",
+                               description="Write RUN_DIR/<run>.wacz from RUN_DIR/warc/: the WARC files, a CDXJ "
+                                           "index, the list of article pages fetched and datapackage.json with "
+                                           "their sha256. `thcrawl crawl --warc` does this at the end of a run.")
+    wacz.add_argument("run_dir", metavar="RUN_DIR", help="a run folder of a crawl made with --warc")
+    wacz.add_argument("--out", default=None, metavar="FILE", help="where to write it (default: RUN_DIR/<run>.wacz)")
+    wacz.set_defaults(func=cmd_wacz)
 
     replica = commands.add_parser("replica", help="serve a replica of the site on 127.0.0.1 until Ctrl-C")
     replica.add_argument("--articles", type=int, default=1000, help="articles, 10 to 200,000 (default: 1000)")
