@@ -16,6 +16,7 @@ from typing import Any
 
 import scrapy
 
+from thcrawl.items import Article
 from thcrawl.reparse import Capture, CaptureExtractor, archived_pages
 from thcrawl.runstate import state_for
 from thcrawl.urls import article_id
@@ -36,7 +37,7 @@ class ReparseSpider(scrapy.Spider):
         self.group = group
         self.source = "warc"
 
-    async def start(self) -> AsyncIterator[dict[str, Any]]:
+    async def start(self) -> AsyncIterator[Article]:
         stats = self.crawler.stats
         stats.set_value("thcrawl/mode", "reparse")
         stats.set_value("thcrawl/reparse/group", self.group)
