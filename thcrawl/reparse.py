@@ -20,6 +20,9 @@ import asyncio
 import json
 import logging
 import multiprocessing
+import os
+import threading
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -143,6 +146,18 @@ def extract_batch(captures: list[Capture]) -> list[Article | None]:
     return [article_item(c.body, c.url, c.content_type, c.crawled_at) for c in captures]
 
 
+def _end_with_parent(parent: int) -> None:
+    """A worker ends when the reparse that started it is gone (killed: SIGKILL gives it no time to say so).
+    Without this it would wait on its task queue forever: it holds that queue's write end itself."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _batches(captures: Iterable[Capture], size: int) -> Iterator[list[Capture]]:
     iterator = iter(captures)
     while batch := list(islice(iterator, size)):
@@ -156,7 +171,8 @@ class CaptureExtractor:
     def __init__(self, jobs: int = 1) -> None:
         self.jobs = jobs
         # spawn: a worker starts as a fresh interpreter, not as a fork of a process running a reactor.
-        self.pool = (ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+        self.pool = (ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_end_with_parent, initargs=(os.getpid(),))
                      if jobs > 1 else None)
 
     async def items(self, captures: Iterable[Capture]) -> AsyncIterator[tuple[Capture, Article | None]]:
