@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cdxj_indexer.main import CDXJIndexer
-from warcio.archiveiterator import ArchiveIterator
+from warcio.timeutils import timestamp_to_iso_date
 
 from thcrawl import __version__
 from thcrawl.dataset import iter_jsonl
@@ -55,22 +55,19 @@ def _titles(run_dir: Path) -> dict[str, str]:
     return {item["url"]: item["title"] for item in iter_jsonl(journal) if item.get("title")}
 
 
-def article_pages(warcs: list[Path], titles: dict[str, str]) -> Iterator[dict[str, str]]:
-    """Every article page the run fetched (a 200 HTML response at an article URL), in archive order."""
-    for path in warcs:
-        with path.open("rb") as handle:
-            for record in ArchiveIterator(handle):
-                if record.rec_type != "response" or record.http_headers is None:
-                    continue
-                if record.http_headers.get_statuscode() != "200":
-                    continue
-                mime = (record.http_headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
-                url = record.rec_headers.get_header("WARC-Target-URI")
-                if mime not in HTML_TYPES or not article_id(url):
-                    continue
-                ts = record.rec_headers.get_header("WARC-Date")
-                page_id = hashlib.sha1(f"{ts}/{url}".encode()).hexdigest()[:24]
-                yield {"id": page_id, "url": url, "ts": ts, "title": titles.get(url) or url}
+def article_pages(index: Path, titles: dict[str, str]) -> Iterator[dict[str, str]]:
+    """Every article page the run fetched (a 200 HTML response at an article URL), read off the CDXJ index
+    (`urlkey timestamp {json}` lines) rather than from a second pass over the WARC files."""
+    with index.open(encoding="utf-8") as handle:
+        for line in handle:
+            _, stamp, fields = line.split(" ", 2)
+            entry = json.loads(fields)
+            url = entry.get("url", "")
+            if entry.get("status") != "200" or entry.get("mime") not in HTML_TYPES or not article_id(url):
+                continue
+            ts = timestamp_to_iso_date(stamp)
+            page_id = hashlib.sha1(f"{ts}/{url}".encode()).hexdigest()[:24]
+            yield {"id": page_id, "url": url, "ts": ts, "title": titles.get(url) or url}
 
 
 def _add(archive: zipfile.ZipFile, source: Path, name: str, compress: int) -> dict[str, object]:
@@ -111,7 +108,7 @@ def package_run(run_dir: Path, out: Path | None = None) -> WaczResult:
         page_list = Path(work) / "pages.jsonl"
         with page_list.open("w", encoding="utf-8") as handle:
             handle.write(json.dumps({"format": "json-pages-1.0", "id": "pages", "title": "Articles fetched"}) + "\n")
-            for page in article_pages(warcs, _titles(run_dir)):
+            for page in article_pages(index, _titles(run_dir)):
                 handle.write(json.dumps(page, ensure_ascii=False) + "\n")
                 pages += 1
         try:
