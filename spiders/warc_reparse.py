@@ -1,8 +1,8 @@
 """The `reparse` spider: feeds archived article pages (WARC files) to the crawl's pipelines instead of fetching.
 
-It decides which captures to read and nothing else: the page object makes the item (in worker processes, through
-`thcrawl.reparse.CaptureExtractor`), and the project's item pipelines and run machinery do the rest, as in a
-crawl. Items come out of start(), which Scrapy (>= 2.13) sends straight to the item pipelines.
+It decides which captures to use and nothing else: worker processes read the WARC files and make the items with
+the page object (`thcrawl.reparse.CaptureExtractor`), and the project's item pipelines and run machinery do the
+rest, as in a crawl. Items come out of start(), which Scrapy (>= 2.13) sends straight to the item pipelines.
 
 Arguments (given by `thcrawl reparse`): warcs (paths, in reading order), extractor (a CaptureExtractor shared by
 the runs of one reparse; default: one job in this process), group (the crawl run the files came from).
@@ -10,15 +10,16 @@ the runs of one reparse; default: one job in this process), group (the crawl run
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import scrapy
 
 from thcrawl.items import Article
-from thcrawl.reparse import Capture, CaptureExtractor, archived_pages
+from thcrawl.reparse import CaptureExtractor, Extracted, plan_tasks
 from thcrawl.runstate import state_for
+from thcrawl.state import StateStore
 from thcrawl.urls import article_id
 
 MAX_LISTED_FAILURES = 1000
@@ -42,32 +43,29 @@ class ReparseSpider(scrapy.Spider):
         stats.set_value("thcrawl/mode", "reparse")
         stats.set_value("thcrawl/reparse/group", self.group)
         stats.set_value("thcrawl/reparse/warcs", [str(w) for w in self.warcs])
-        extractor = self.extractor or CaptureExtractor(jobs=1)
-        async for capture, item in extractor.items(self.captures()):
-            if item is None:
-                self.not_an_article(capture)
-                continue
-            yield item
-
-    def captures(self) -> Iterator[Capture]:
-        """The article captures worth parsing, in archive order (lazily: read as the workers take them)."""
-        stats = self.crawler.stats
         state = state_for(self.crawler)
-        for path in self.warcs:
-            for capture in archived_pages(path):
-                stats.inc_value("thcrawl/reparse/captures")
-                key = article_id(capture.url)
-                if not key:
-                    stats.inc_value("thcrawl/reparse/not_article_url")
-                    continue
-                known = state.known(key)
-                if known and known.last_crawled and capture.crawled_at < known.last_crawled:
-                    # The data folder already has a later capture: this one is part of its history.
+        extractor = self.extractor or CaptureExtractor(jobs=1)
+        async for result in extractor.results(plan_tasks(self.warcs)):
+            stats.inc_value("thcrawl/reparse/captures", result.records)
+            stats.inc_value("thcrawl/reparse/not_article_url", result.not_article_urls)
+            if result.error:
+                stats.inc_value("thcrawl/errors/unreadable_warc")
+                self.logger.error("WARC file not readable to its end: %s", result.error)
+            for extracted in result.extracted:
+                if self.older_than_state(state, extracted):
                     stats.inc_value("thcrawl/reparse/older_than_state")
-                    continue
-                yield capture
+                elif extracted.item is None:
+                    self.not_an_article(extracted.url)
+                else:
+                    yield extracted.item
 
-    def not_an_article(self, capture: Capture) -> None:
+    @staticmethod
+    def older_than_state(state: StateStore, extracted: Extracted) -> bool:
+        """The data folder already has a later capture of the article: this one is part of its history."""
+        known = state.known(article_id(extracted.url))
+        return bool(known and known.last_crawled and extracted.crawled_at < known.last_crawled)
+
+    def not_an_article(self, url: str) -> None:
         """Counted and listed in stats.json like a crawl's failure (not kept as due again: no fetch can fix it)."""
         stats = self.crawler.stats
         stats.inc_value("thcrawl/pages/not_article")
@@ -75,4 +73,4 @@ class ReparseSpider(scrapy.Spider):
         stats.inc_value("thcrawl/failed/not_article")
         listed = stats.get_value("thcrawl/failures") or []
         if len(listed) < MAX_LISTED_FAILURES:
-            stats.set_value("thcrawl/failures", [*listed, {"url": capture.url, "reason": "not_article"}])
+            stats.set_value("thcrawl/failures", [*listed, {"url": url, "reason": "not_article"}])

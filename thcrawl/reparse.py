@@ -6,9 +6,10 @@ How a reparse runs:
   file without one is a group of its own), oldest first. Each group is one run of the `reparse` spider, with
   the project's settings, pipelines and run machinery, so an article captured in ten runs gets its versions
   exactly as ten crawls would have given them (a crawl keeps one item per article per run).
-- This process reads the WARC files in order, streaming, and hands the captures to `--jobs` worker processes
-  in batches; at most a few batches per worker are in flight, and results are taken in the order they were
-  handed out, so the items are the same whatever the number of jobs, and memory does not grow with the archive.
+- The WARC files are cut into byte ranges of 512 KiB (tasks), which `--jobs` worker processes read, streaming,
+  and turn into items; at most two tasks per worker are in flight, and results are taken in the order of the
+  tasks, so the items are the same whatever the number of jobs, and memory does not grow with the archive.
+  This process only feeds the items to the pipelines.
 - A capture older than what the data folder already knows of its article is skipped: it is history there.
   A capture as old as that is parsed again: unchanged content changes nothing, a changed item (better page
   objects) becomes a new version. So a killed reparse, run again, finishes the job without duplicates.
@@ -23,12 +24,12 @@ import multiprocessing
 import os
 import threading
 import time
+import zlib
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -38,49 +39,18 @@ from warcio.exceptions import ArchiveLoadFailed
 from thcrawl.article_item import article_item
 from thcrawl.dates import to_iso
 from thcrawl.items import Article
+from thcrawl.urls import article_id
 
 logger = logging.getLogger(__name__)
-BATCH = 16  # captures per task: large enough that a task's overhead is small against ~20 ms of parsing
-IN_FLIGHT_PER_JOB = 3  # batches handed out per worker and not yet taken back
+IN_FLIGHT_PER_JOB = 2  # tasks handed out per worker and not yet taken back
 
 
 class WarcError(ValueError):
     """A file that is not a readable WARC archive."""
 
 
-class Capture(NamedTuple):
-    """One archived 200 response: what the page object needs, and when it was fetched (the WARC-Date)."""
-
-    url: str
-    body: bytes
-    content_type: str | None
-    crawled_at: str
-
-
 def _crawled_at(warc_date: str) -> str:
     return to_iso(datetime.fromisoformat(warc_date.replace("Z", "+00:00")))
-
-
-def archived_pages(path: Path) -> Iterator[Capture]:
-    """Each 200 response record of one WARC file, read as a stream."""
-    seen = 0
-    try:
-        with path.open("rb") as handle:
-            for record in ArchiveIterator(handle):
-                if record.format != "warc":  # warcio reads any text as an old ARC record
-                    raise WarcError(f"{path}: not a WARC file (it reads as {record.format.upper()})")
-                seen += 1
-                if record.rec_type != "response" or record.http_headers is None:
-                    continue
-                if record.http_headers.get_statuscode() != "200":
-                    continue
-                yield Capture(record.rec_headers.get_header("WARC-Target-URI"), record.content_stream().read(),
-                              record.http_headers.get_header("Content-Type"),
-                              _crawled_at(record.rec_headers.get_header("WARC-Date")))
-    except ArchiveLoadFailed as exc:
-        raise WarcError(f"{path}: not a WARC file ({exc})") from exc
-    if seen == 0:
-        raise WarcError(f"{path}: not a WARC file (no WARC record in it)")
 
 
 # -- groups: one reparse run per crawl run -------------------------------------------------------------------
@@ -138,12 +108,91 @@ def find_warcs(targets: Iterable[str]) -> list[Path]:
 
 
 # -- extraction in worker processes ---------------------------------------------------------------------------
-def extract_batch(captures: list[Capture]) -> list[Article | None]:
-    """The item of each capture, or None for a page that is not an article. Runs in a worker.
+# A task is a byte range of one WARC file. A gzip WARC is a series of gzip members, one per record: a worker
+# finds the first member that starts in its range and reads records until one starts past the range, so files of
+# any size are spread over the workers, and each record is read by exactly one task. An uncompressed WARC is one
+# task (its records have no marker to find from the middle of the file).
+RANGE_BYTES = 1 << 19  # ~110 light or ~30 real-weight captures a task
+_GZIP_MAGIC = b"\x1f\x8b\x08"
 
-    The item stays an Article, as the crawl's spider yields it: the dates pipeline turns it into a dict on its
-    fast path (a dict would go through itemadapter's generic copy, ~2 ms an item)."""
-    return [article_item(c.body, c.url, c.content_type, c.crawled_at) for c in captures]
+
+class Task(NamedTuple):
+    path: str
+    start: int
+    end: int
+
+
+class Extracted(NamedTuple):
+    url: str
+    crawled_at: str
+    item: Article | None  # None: the page is not an article
+
+
+class TaskResult(NamedTuple):
+    records: int  # response records with status 200 in the range
+    not_article_urls: int  # of which at URLs that are not articles (home, listings, robots.txt, ...)
+    extracted: list[Extracted]
+    error: str | None = None  # the range could not be read to its end
+
+
+def plan_tasks(paths: Iterable[Path]) -> Iterator[Task]:
+    for path in paths:
+        size = path.stat().st_size
+        if not path.name.endswith(".gz"):
+            yield Task(str(path), 0, size)
+            continue
+        for start in range(0, size, RANGE_BYTES):
+            yield Task(str(path), start, min(start + RANGE_BYTES, size))
+
+
+def _first_member(handle: Any, task: Task) -> int | None:
+    """Where the first gzip member holding a WARC record starts within the task's range, if one does."""
+    if task.start == 0:
+        return 0
+    handle.seek(task.start)
+    window = handle.read(task.end - task.start)
+    at = window.find(_GZIP_MAGIC)
+    while at >= 0:
+        try:  # the magic bytes can occur inside compressed data: a real member decompresses to a WARC header
+            head = zlib.decompressobj(31).decompress(window[at:at + 4096], 8)
+        except zlib.error:
+            head = b""
+        if head.startswith(b"WARC/"):
+            return task.start + at
+        at = window.find(_GZIP_MAGIC, at + 1)
+    return None
+
+
+def extract_range(task: Task) -> TaskResult:
+    """The items of the 200 responses at article URLs whose record starts in the task's range. Runs in a worker."""
+    records = not_articles = 0
+    extracted: list[Extracted] = []
+    try:
+        with open(task.path, "rb") as handle:
+            begin = _first_member(handle, task)
+            if begin is None:
+                return TaskResult(0, 0, [])
+            handle.seek(begin)
+            iterator = ArchiveIterator(handle)
+            for record in iterator:
+                if iterator.offset >= task.end:  # the offset where this record starts
+                    break
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                if record.http_headers.get_statuscode() != "200":
+                    continue
+                records += 1
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                if not article_id(url):
+                    not_articles += 1
+                    continue
+                crawled_at = _crawled_at(record.rec_headers.get_header("WARC-Date"))
+                content_type = record.http_headers.get_header("Content-Type")
+                item = article_item(record.content_stream().read(), url, content_type, crawled_at)
+                extracted.append(Extracted(url, crawled_at, item))
+    except (ArchiveLoadFailed, OSError, ValueError, EOFError, zlib.error) as exc:
+        return TaskResult(records, not_articles, extracted, f"{task.path} at byte {task.start}: {exc}")
+    return TaskResult(records, not_articles, extracted)
 
 
 def _end_with_parent(parent: int) -> None:
@@ -158,15 +207,9 @@ def _end_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _batches(captures: Iterable[Capture], size: int) -> Iterator[list[Capture]]:
-    iterator = iter(captures)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
 class CaptureExtractor:
-    """Extraction of captures in `jobs` worker processes (in this process for one job), results in the order
-    the captures came, with at most IN_FLIGHT_PER_JOB batches a worker handed out at a time."""
+    """Tasks run in `jobs` worker processes (in this process for one job); results come back in the order of
+    the tasks, with at most IN_FLIGHT_PER_JOB tasks a worker handed out at a time."""
 
     def __init__(self, jobs: int = 1) -> None:
         self.jobs = jobs
@@ -175,29 +218,18 @@ class CaptureExtractor:
                                          initializer=_end_with_parent, initargs=(os.getpid(),))
                      if jobs > 1 else None)
 
-    async def items(self, captures: Iterable[Capture]) -> AsyncIterator[tuple[Capture, Article | None]]:
-        """(capture without its body, item or None) for each capture, in order."""
+    async def results(self, tasks: Iterable[Task]) -> AsyncIterator[TaskResult]:
         if self.pool is None:
-            for batch in _batches(captures, BATCH):
-                for capture, item in zip(batch, extract_batch(batch), strict=True):
-                    yield capture._replace(body=b""), item
+            for task in tasks:
+                yield extract_range(task)
             return
-        pending: deque[tuple[list[Capture], Any]] = deque()
-        for batch in _batches(captures, BATCH):
-            future = asyncio.wrap_future(self.pool.submit(extract_batch, batch))
-            pending.append(([c._replace(body=b"") for c in batch], future))
-            while len(pending) >= self.jobs * IN_FLIGHT_PER_JOB:
-                async for pair in self._take(pending):
-                    yield pair
+        pending: deque[asyncio.Future[TaskResult]] = deque()
+        for task in tasks:
+            pending.append(asyncio.wrap_future(self.pool.submit(extract_range, task)))
+            if len(pending) >= self.jobs * IN_FLIGHT_PER_JOB:
+                yield await pending.popleft()
         while pending:
-            async for pair in self._take(pending):
-                yield pair
-
-    @staticmethod
-    async def _take(pending: deque[tuple[list[Capture], Any]]) -> AsyncIterator[tuple[Capture, Article | None]]:
-        shells, future = pending.popleft()
-        for capture, item in zip(shells, await future, strict=True):
-            yield capture, item
+            yield await pending.popleft()
 
     def close(self) -> None:
         if self.pool is not None:
