@@ -239,6 +239,8 @@ def test_reparse_gives_the_crawl_items_in_a_data_folder(crawled, dataset, tmp_pa
     assert all(validation_errors(r) == [] for r in reparsed.values())
     stats = json.loads(next(out.glob("runs/*/stats.json")).read_text("utf-8"))
     assert stats["status"] == "ok" and stats["mode"] == "reparse" and stats["new"] == ARTICLES
+    read = stats["reparse"]  # home, listings and robots.txt were captured too, and are not articles
+    assert read["captures"] - read["not_article_url"] == ARTICLES and read["not_article_url"] > 0
 
 
 def test_reparsed_folder_exports_and_verifies(crawled, tmp_path):

@@ -112,7 +112,8 @@ class StateStore:
     def set_months(self, months: dict[str, str]) -> None:
         """Where the dataset holds each article (updated after a dataset merge)."""
         with self.transaction():
-            self.db.executemany("UPDATE articles SET month = ? WHERE id = ?", [(m, i) for i, m in months.items()])
+            # A generator: a run can hold the whole archive, and a list would hold a tuple per article.
+            self.db.executemany("UPDATE articles SET month = ? WHERE id = ?", ((m, i) for i, m in months.items()))
 
     def article_count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]

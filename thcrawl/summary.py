@@ -72,6 +72,8 @@ def build_summary(stats: dict[str, Any], reason: str, thresholds: dict[str, floa
         "dates": {k.rsplit("/", 1)[-1]: v for k, v in stats.items() if k.startswith("thcrawl/dates/")},
         "errors": errors,
         "recovered_runs": stats.get("thcrawl/recovered_runs", 0),
+        # A reparse run: its WARC files, captures read, non-article URLs, captures older than the state.
+        "reparse": {k.split("/", 2)[-1]: v for k, v in stats.items() if k.startswith("thcrawl/reparse/")} or None,
         "superseded_versions": stats.get("thcrawl/dataset/superseded", 0),
         "duration_seconds": round(duration, 3) if duration is not None else None,
         "output": stats.get("thcrawl/output"),
