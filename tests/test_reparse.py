@@ -3,6 +3,7 @@ whatever --jobs, and a reparse killed with SIGKILL and run again finishing the j
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import signal
@@ -111,3 +112,17 @@ def test_killed_reparse_run_again_finishes_without_duplicates(archive, one_job, 
     assert month_files(data) == month_files(out)  # every version, each once, as an uninterrupted reparse
     ids = [row["id"] for path in iter_dataset(data) for row in read_jsonl(path)]
     assert len(ids) == len(set(ids)) == ARTICLES
+
+
+def test_uncompressed_warc_gives_the_same_items_and_a_whole_gzip_is_refused(archive, tmp_path):
+    first = sorted(archive.glob("*.warc.gz"))[0]
+    plain = tmp_path / "plain" / first.name.removesuffix(".gz")
+    plain.parent.mkdir()
+    plain.write_bytes(gzip.decompress(first.read_bytes()))
+    reparse(first, tmp_path / "from-gz", "--jobs", "2")
+    reparse(plain, tmp_path / "from-plain", "--jobs", "2")
+    assert month_files(tmp_path / "from-plain") == month_files(tmp_path / "from-gz")
+    whole = tmp_path / "whole.warc.gz"  # one gzip stream for the whole file: warcio cannot read it
+    whole.write_bytes(gzip.compress(plain.read_bytes()))
+    result = run_cli("reparse", str(whole), "--out", str(tmp_path / "x"))
+    assert result.returncode == 2 and "warcio recompress" in result.stderr and "Traceback" not in result.stderr

@@ -22,6 +22,7 @@ import json
 import logging
 import multiprocessing
 import os
+import sys
 import threading
 import time
 import zlib
@@ -86,6 +87,9 @@ def plan_groups(paths: Iterable[Path]) -> list[WarcGroup]:
     groups: dict[str, WarcGroup] = {}
     for path in paths:
         part_of, started = _first_record(path)
+        if path.name.endswith(".gz") and path.stat().st_size > RANGE_BYTES and not _member_per_record(path):
+            raise WarcError(f"{path}: gzipped whole, not a gzip member per record, which warcio cannot read; "
+                            f"`warcio recompress {path} FIXED.warc.gz` rewrites it")
         key = part_of or str(path)
         group = groups.setdefault(key, WarcGroup(name=part_of or path.name, started=started))
         group.started = min(group.started, started) if group.started and started else group.started or started
@@ -114,6 +118,7 @@ def find_warcs(targets: Iterable[str]) -> list[Path]:
 # task (its records have no marker to find from the middle of the file).
 RANGE_BYTES = 1 << 19  # ~110 light or ~30 real-weight captures a task
 _GZIP_MAGIC = b"\x1f\x8b\x08"
+WHOLE_FILE = sys.maxsize  # the end of a task that reads a file to its end
 
 
 class Task(NamedTuple):
@@ -135,11 +140,23 @@ class TaskResult(NamedTuple):
     error: str | None = None  # the range could not be read to its end
 
 
+def _member_per_record(path: Path) -> bool:
+    """Whether the file's first gzip member ends early, as in a WARC written a gzip member per record (the
+    standard way, and the crawl's); a file gzipped whole is one member and cannot be cut into ranges."""
+    decompressor = zlib.decompressobj(31)
+    with path.open("rb") as handle:
+        try:
+            decompressor.decompress(handle.read(1 << 16))
+        except zlib.error:
+            return False
+    return decompressor.eof
+
+
 def plan_tasks(paths: Iterable[Path]) -> Iterator[Task]:
     for path in paths:
         size = path.stat().st_size
-        if not path.name.endswith(".gz"):
-            yield Task(str(path), 0, size)
+        if size <= RANGE_BYTES or not path.name.endswith(".gz"):
+            yield Task(str(path), 0, WHOLE_FILE)
             continue
         for start in range(0, size, RANGE_BYTES):
             yield Task(str(path), start, min(start + RANGE_BYTES, size))
