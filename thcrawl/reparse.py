@@ -87,7 +87,7 @@ def plan_groups(paths: Iterable[Path]) -> list[WarcGroup]:
     groups: dict[str, WarcGroup] = {}
     for path in paths:
         part_of, started = _first_record(path)
-        if path.name.endswith(".gz") and path.stat().st_size > RANGE_BYTES and not _member_per_record(path):
+        if path.name.endswith(".gz") and not _member_per_record(path):
             raise WarcError(f"{path}: gzipped whole, not a gzip member per record, which warcio cannot read; "
                             f"`warcio recompress {path} FIXED.warc.gz` rewrites it")
         key = part_of or str(path)
@@ -140,16 +140,25 @@ class TaskResult(NamedTuple):
     error: str | None = None  # the range could not be read to its end
 
 
-def _member_per_record(path: Path) -> bool:
-    """Whether the file's first gzip member ends early, as in a WARC written a gzip member per record (the
-    standard way, and the crawl's); a file gzipped whole is one member and cannot be cut into ranges."""
+def _member_per_record(path: Path, limit: int = 64 << 20) -> bool:
+    """Whether the file's first gzip member ends before the file does, as in a WARC written a gzip member per
+    record (the standard way, and the crawl's); a file gzipped whole is one member, which warcio cannot read
+    past its first record."""
     decompressor = zlib.decompressobj(31)
     with path.open("rb") as handle:
-        try:
-            decompressor.decompress(handle.read(1 << 16))
-        except zlib.error:
-            return False
-    return decompressor.eof
+        read = 0
+        while not decompressor.eof and read < limit:
+            chunk = handle.read(1 << 16)
+            if not chunk:
+                return False
+            read += len(chunk)
+            try:
+                decompressor.decompress(chunk, 1 << 20)  # output is dropped: only where the member ends counts
+                while decompressor.unconsumed_tail and not decompressor.eof:
+                    decompressor.decompress(decompressor.unconsumed_tail, 1 << 20)
+            except zlib.error:
+                return False
+        return decompressor.eof and bool(decompressor.unused_data or handle.read(1))
 
 
 def plan_tasks(paths: Iterable[Path]) -> Iterator[Task]:
