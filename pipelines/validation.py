@@ -1,27 +1,24 @@
-"""Validation pipeline: items that break the JSON Schema go to the run's rejects.jsonl with the reasons,
-and are counted (thcrawl/items/invalid); none is dropped silently."""
+"""Validation pipeline: items that break the JSON Schema go to the run's rejects.jsonl (written by the
+run's owner) with the reasons, and are counted (thcrawl/items/invalid); none is dropped silently."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from thcrawl.jsonl import dumps_line_bytes
-from thcrawl.run import run_dir
+from thcrawl.owner import REJECTS_FILE, RunOwner
 from thcrawl.validation import validation_errors
 
-REJECTS_FILE = "rejects.jsonl"
+__all__ = ["REJECTS_FILE", "ValidationPipeline"]
 
 
 class ValidationPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
-        self._fd: int | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ValidationPipeline:
@@ -34,12 +31,7 @@ class ValidationPipeline:
         self.stats.inc_value("thcrawl/items/invalid")
         for error in errors:
             self.stats.inc_value(f"thcrawl/items/invalid/{error.split(':', 1)[0].split('.', 1)[0]}")
-        if self._fd is None:
-            path = run_dir(self.crawler) / REJECTS_FILE
-            self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        os.write(self._fd, dumps_line_bytes({"reasons": errors, "item": item}))
+        owner = self.crawler.get_extension(RunOwner)
+        if owner is not None:
+            owner.reject({"reasons": errors, "item": item})
         raise DropItem(f"invalid item {item.get('url')}: {errors[0]}")
-
-    def close_spider(self, spider: Spider | None = None) -> None:
-        if self._fd is not None:
-            os.close(self._fd)

@@ -1,14 +1,17 @@
 """The `ttv` spider: walks the site's listings (or its RSS feeds, or its sitemaps) and hands article pages
 to the article page object. It decides what to fetch next and nothing else: no string is cleaned here.
 
-Arguments (`-a name=value`): categories (comma-separated slugs; default: the home page's menu),
-source=listing|rss|sitemap, since / until (date or ISO date-time, by listing/feed/sitemap time),
-max_articles, follow_see_more=1 (also follow "xem thêm" and related links), max_pages (per category).
+Arguments (`-a name=value`, the same under `thcrawl crawl` and plain `scrapy crawl ttv`): base_url (default:
+the THCRAWL_BASE_URL setting), categories (comma-separated slugs; default: the home page's menu),
+source=listing|rss|sitemap, since / until (date or ISO date-time, by listing/feed/sitemap time; a bare
+`until` date includes that whole day), max_articles, follow_see_more=1 (also follow "xem thêm" and related
+links), max_pages (per category). A bad one stops the crawl before any request with a one-line error.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,16 +19,19 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from thcrawl.article_item import article_item
+from thcrawl.article_item import NOT_ARTICLE, PARSE_ERROR, article_item
 from thcrawl.dates import VN_TZ, normalize_date, parse_bound, to_iso
 from thcrawl.extract import ListingPage, NotHtmlError
 from thcrawl.extract.feed import FeedError, FeedPage, SitemapPage
-from thcrawl.runstate import state_for
+from thcrawl.identity import AGREES
+from thcrawl.owner import OWNER_REASONS, RunOwner
+from thcrawl.reachability import reach_problem
+from thcrawl.safety import manners_problem
 from thcrawl.urls import absolute, article_id
 
 SOURCES = ("listing", "rss", "sitemap")
@@ -35,6 +41,9 @@ NOT_CATEGORIES = {"truyen-hinh", "index", "lien-he", "gioi-thieu"}
 ARTICLE_PRIORITY = 10
 RETRY_PRIORITY = 20
 MAX_LISTED_FAILURES = 1000
+UNREACHABLE = "site_unreachable"  # the close reason of a crawl whose site did not answer at all
+SITEMAP_URLS_MAX = 50_000  # the sitemap protocol's own limit per file
+TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
 # Download exceptions by the reason a reader of stats.json understands.
 FAILURE_REASONS = {
     "DownloadCancelledError": "too_large",
@@ -52,44 +61,112 @@ class ArgumentError(ValueError):
     """A spider argument the user gave is not valid."""
 
 
+def _positive_int(value: str | int | None, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ArgumentError(f"{name} must be a whole number, not {value!r}") from None
+    if number < 1:
+        raise ArgumentError(f"{name} must be at least 1, not {number}")
+    return number
+
+
+def _flag(value: str | bool, name: str) -> bool:
+    text = str(value).strip().lower()
+    if text not in TRUE + FALSE:
+        raise ArgumentError(f"{name} takes 1 or 0, not {value!r}")
+    return text in TRUE
+
+
 class TtvSpider(scrapy.Spider):
     name = "ttv"
+    thcrawl_run = True  # a run of this spider owns the data folder (lock, state, journal): see thcrawl.owner
 
     def __init__(self, base_url: str | None = None, categories: str | None = None, source: str = "listing",
                  since: str | None = None, until: str | None = None, max_articles: str | int | None = None,
                  follow_see_more: str | bool = False, max_pages: str | int | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.base_url = (base_url or "").rstrip("/")
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ArgumentError(f"base_url must be an http(s) URL, not {base_url!r}")
         self.categories = [c.strip().removesuffix(".htm").strip("/") for c in (categories or "").split(",")
                            if c.strip()]
+        if not all(re.fullmatch(r"[a-z0-9-]+", slug) for slug in self.categories):
+            raise ArgumentError(f"categories takes slugs such as thoi-su,kinh-te, not {categories!r}")
         if source not in SOURCES:
             raise ArgumentError(f"source must be one of {', '.join(SOURCES)}, not {source!r}")
         self.source = source
-        self.since = parse_bound(since, "since")
-        self.until = parse_bound(until, "until")
-        self.max_articles = int(max_articles) if max_articles not in (None, "", 0, "0") else None
-        self.follow_see_more = str(follow_see_more).lower() in ("1", "true", "yes", "on")
-        self.max_pages = int(max_pages) if max_pages else 100_000
+        try:
+            self.since = parse_bound(since, "since")
+            self.until = parse_bound(until, "until", end_of_day=True)
+        except ValueError as exc:
+            raise ArgumentError(str(exc)) from None
+        if self.since and self.until and self.since > self.until:
+            raise ArgumentError("since is after until")
+        # 0 (or none) means no limit, as the CLI's default; a negative number or a word is a mistake.
+        self.max_articles = None if str(max_articles).strip() == "0" else _positive_int(max_articles, "max_articles")
+        self.follow_see_more = _flag(follow_see_more, "follow_see_more")
+        self.max_pages = _positive_int(max_pages, "max_pages") or 100_000
         self.requested: set[str] = set()
         self.seen_in_listing: dict[str, set[str]] = {}
         self.walk_top: dict[str, str] = {}  # newest listing time seen on page 1 of each category
         self.completed_marks: dict[str, str] = {}  # categories walked without a gap: their new marks
         self.incremental = False
+        self.resuming = False
         self.recheck_after: datetime | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> TtvSpider:
-        kwargs.setdefault("base_url", crawler.settings.get("THCRAWL_BASE_URL"))
-        spider = super().from_crawler(crawler, *args, **kwargs)
+        kwargs["base_url"] = kwargs.get("base_url") or crawler.settings.get("THCRAWL_BASE_URL")
+        try:
+            spider = super().from_crawler(crawler, *args, **kwargs)
+            spider.check_manners()
+        except ArgumentError as exc:
+            # One line and exit code 2 before any request, under `scrapy crawl` as under `thcrawl crawl`.
+            print(f"{cls.name}: error: {exc}", file=sys.stderr, flush=True)
+            raise SystemExit(2) from None
         spider.allowed_domains = [urlsplit(spider.base_url).hostname or ""]
         return spider
 
+    def check_manners(self) -> None:
+        """The polite settings may be switched off (--fast) only for a replica on this machine."""
+        problem = manners_problem(self.crawler.settings, self.base_url)
+        if problem:
+            raise ArgumentError(problem)
+
+    @property
+    def links_per_page(self) -> int:
+        return self.crawler.settings.getint("THCRAWL_MAX_LINKS_PER_PAGE", 500)
+
+    def capped(self, links: list[Any], kind: str, cap: int | None = None) -> list[Any]:
+        """At most `cap` (THCRAWL_MAX_LINKS_PER_PAGE) links of one page are followed; the rest are counted."""
+        cap = self.links_per_page if cap is None else cap
+        if len(links) > cap:
+            self.crawler.stats.inc_value(f"thcrawl/links/capped/{kind}", len(links) - cap)
+            return links[:cap]
+        return links
+
     # -- where it starts ---------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        state = state_for(self.crawler)
+        if not self.run_owner or not self.run_owner.is_open:
+            return  # the data folder could not be opened (held by another run, full): the run stops
+        problem = await reach_problem(self.base_url, self.crawler.settings.getfloat("DOWNLOAD_TIMEOUT", 30))
+        if problem:
+            message = f"cannot reach {urlsplit(self.base_url).hostname}: {problem}"
+            self.crawler.stats.set_value("thcrawl/unreachable", message)
+            self.logger.error("%s", message)
+            raise CloseSpider(UNREACHABLE)
+        self.crawler.stats.set_value("thcrawl/limits/links_per_page", self.links_per_page)
+        state = self.run_owner.state
         mode = self.crawler.settings.get("THCRAWL_MODE", "auto")
         self.incremental = mode != "full" and state.has_finished_run()
-        self.crawler.stats.set_value("thcrawl/mode", "incremental" if self.incremental else "full")
+        # A first crawl that did not finish is resumed: what it committed is not fetched again.
+        self.resuming = mode != "full" and not self.incremental and state.article_count() > 0
+        self.crawler.stats.set_value("thcrawl/mode", "incremental" if self.incremental else
+                                     "resumed" if self.resuming else "full")
         hours = self.crawler.settings.getfloat("THCRAWL_RECHECK_HOURS", 48)
         self.recheck_after = datetime.now(VN_TZ) - timedelta(hours=hours)
         for url, reason in state.due_failures():
@@ -138,17 +215,18 @@ class TtvSpider(scrapy.Spider):
             return
         try:
             listing = ListingPage(response.body, response.url, content_type=self.content_type(response))
-        except NotHtmlError:
+            entries = self.capped(listing.entries, "listing")
+        except (NotHtmlError, RecursionError):
             self.crawler.stats.inc_value("thcrawl/errors/bad_listing")
             return
         self.crawler.stats.inc_value("thcrawl/listing_pages")
-        state = state_for(self.crawler)
+        state = self.run_owner.state if self.incremental else None
         mark = state.mark(category) if self.incremental else None
         seen = self.seen_in_listing.setdefault(category, set())
         new = 0
         past_since = False
-        known_and_old = bool(listing.entries)
-        for entry in listing.entries:
+        known_and_old = bool(entries)
+        for entry in entries:
             when = normalize_date(entry.published_raw, self.fetched_at(response)).value
             if page == 1 and when:
                 self.walk_top[category] = max(self.walk_top.get(category, ""), to_iso(when))
@@ -204,7 +282,7 @@ class TtvSpider(scrapy.Spider):
             self.crawler.stats.inc_value("thcrawl/errors/bad_feed")
             self.logger.warning("feed %s unreadable: %s", response.url, exc)
             return
-        for entry in entries:
+        for entry in self.capped(entries, "feed"):
             if self.in_bounds(entry.published_at):
                 yield from self.article_request(entry.url, entry.published_at)
 
@@ -218,12 +296,21 @@ class TtvSpider(scrapy.Spider):
             return
         if page.is_index:
             for entry in entries:
-                if self._sitemap_may_hold_since(entry.url):
+                if self._sitemap_may_hold_since(entry.url) and self.sitemap_allowed():
                     yield scrapy.Request(entry.url, callback=self.parse_sitemap)
             return
-        for entry in entries:
+        for entry in self.capped(entries, "sitemap", SITEMAP_URLS_MAX):
             if self.in_bounds(entry.published_at):
                 yield from self.article_request(entry.url, entry.published_at)
+
+    def sitemap_allowed(self) -> bool:
+        """At most THCRAWL_MAX_SITEMAPS sub-sitemaps a run: an index that lists more is not the site's."""
+        stats = self.crawler.stats
+        if stats.get_value("thcrawl/sitemaps/followed", 0) >= self.crawler.settings.getint("THCRAWL_MAX_SITEMAPS", 5000):
+            stats.inc_value("thcrawl/sitemaps/capped")
+            return False
+        stats.inc_value("thcrawl/sitemaps/followed")
+        return True
 
     def _sitemap_may_hold_since(self, url: str) -> bool:
         match = _SITEMAP_NAME_RE.search(url)
@@ -245,8 +332,8 @@ class TtvSpider(scrapy.Spider):
         if not url.startswith(self.base_url + "/"):
             self.crawler.stats.inc_value("thcrawl/links/offsite_skipped")
             return
-        if self.incremental and not force and state_for(self.crawler).known(article_id(url)):
-            if listed_at is None or listed_at < self.recheck_after:
+        if (self.incremental or self.resuming) and not force and self.run_owner.state.known(article_id(url)):
+            if self.resuming or listed_at is None or listed_at < self.recheck_after:
                 self.crawler.stats.inc_value("thcrawl/articles/skipped_known")
                 return
             self.crawler.stats.inc_value("thcrawl/articles/rechecked")
@@ -275,7 +362,8 @@ class TtvSpider(scrapy.Spider):
         listed = stats.get_value("thcrawl/failures") or []
         if len(listed) < MAX_LISTED_FAILURES:
             stats.set_value("thcrawl/failures", [*listed, {"url": url, "reason": reason}])
-        state_for(self.crawler).record_failure(url, article_id(url), reason, to_iso(datetime.now(VN_TZ)))
+        if self.run_owner:
+            self.run_owner.record_failure(url, article_id(url), reason)
         self.logger.warning("could not fetch %s: %s", url, reason)
 
     @property
@@ -287,18 +375,34 @@ class TtvSpider(scrapy.Spider):
             self.crawler.stats.inc_value("thcrawl/pages/not_html")
             self.record_failure(response.url, "not_html")
             return
-        item = article_item(response.body, response.url, self.content_type(response),
-                            to_iso(self.fetched_at(response)))
-        if item is None:
-            self.crawler.stats.inc_value("thcrawl/pages/not_article")
-            self.record_failure(response.url, "not_article")
+        try:
+            result = article_item(response.body, response.url, self.content_type(response),
+                                  to_iso(self.fetched_at(response)), self.base_url)
+        except Exception:
+            self.logger.exception("cannot extract %s", response.url)  # a bug: counted as unhandled
+            self.record_failure(response.url, PARSE_ERROR)
             return
+        item = result.item
+        if item is None:
+            if result.failure == NOT_ARTICLE:
+                self.crawler.stats.inc_value("thcrawl/pages/not_article")
+            # Nesting deeper than the page object's walk can go (parse_error): listed, fetched again next run.
+            self.record_failure(response.url, result.failure)
+            return
+        if result.identity != AGREES:
+            self.crawler.stats.inc_value(f"thcrawl/canonical/{result.identity}")
         yield item
         if self.follow_see_more:
-            for entry in [*item.see_more, *item.related]:
+            for entry in self.capped([*item.see_more, *item.related], "see_more"):
                 yield from self.article_request(entry.url, normalize_date(entry.published_raw).value)
 
     # -- helpers -----------------------------------------------------------------------------------------
+    @property
+    def run_owner(self) -> RunOwner | None:
+        """The owner of the run's data folder (state, journal, lock); None outside a crawler."""
+        crawler = getattr(self, "crawler", None)
+        return crawler.get_extension(RunOwner) if crawler else None
+
     def in_bounds(self, when: datetime | None) -> bool:
         if when is None:
             return True
@@ -317,6 +421,7 @@ class TtvSpider(scrapy.Spider):
         return datetime.fromisoformat(stamped) if stamped else datetime.now(VN_TZ).replace(microsecond=0)
 
     def closed(self, reason: str) -> None:
-        if reason not in ("finished", "closespider_itemcount"):
+        # UNREACHABLE was said already; the owner reports its own reasons.
+        if reason not in ("finished", "closespider_itemcount", UNREACHABLE, *OWNER_REASONS):
             self.logger.warning("spider closed: %s", reason)
 

@@ -17,8 +17,8 @@ from typing import Any
 import scrapy
 
 from thcrawl.items import Article
+from thcrawl.owner import RunOwner
 from thcrawl.reparse import CaptureExtractor, Extracted, plan_tasks
-from thcrawl.runstate import state_for
 from thcrawl.state import StateStore
 from thcrawl.urls import article_id
 
@@ -27,6 +27,7 @@ MAX_LISTED_FAILURES = 1000
 
 class ReparseSpider(scrapy.Spider):
     name = "reparse"
+    thcrawl_run = True  # a run of this spider owns the data folder, as a crawl does: see thcrawl.owner
 
     def __init__(self, warcs: list[str | Path] | str = (), extractor: CaptureExtractor | None = None,
                  group: str | None = None, **kwargs: Any) -> None:
@@ -43,7 +44,9 @@ class ReparseSpider(scrapy.Spider):
         stats.set_value("thcrawl/mode", "reparse")
         stats.set_value("thcrawl/reparse/group", self.group)
         stats.set_value("thcrawl/reparse/warcs", [str(w) for w in self.warcs])
-        state = state_for(self.crawler)
+        state = self.crawler.get_extension(RunOwner).state
+        if state is None:  # the data folder could not be opened (its lock is held): the run is stopping
+            return
         extractor = self.extractor or CaptureExtractor(jobs=1)
         async for result in extractor.results(plan_tasks(self.warcs)):
             stats.inc_value("thcrawl/reparse/captures", result.records)

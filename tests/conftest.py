@@ -26,3 +26,18 @@ def require(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: it holds third-party pages that are read, never copied, by these tests")
     return path
+
+
+# Modules whose tests run real crawls, servers or browsers in subprocesses (seconds to a minute each): the
+# `slow` marker, so that `pytest -m "not slow"` is a first check in well under a minute. CI runs them all.
+SLOW_MODULES = {
+    "test_archive", "test_benchmark_quick", "test_crawl_e2e", "test_crawl_manners", "test_faults", "test_kill",
+    "test_logs", "test_monitoring", "test_replica", "test_replica_weight", "test_report", "test_scheduled_runs",
+    "test_scrapyd",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)

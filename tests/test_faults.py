@@ -164,7 +164,9 @@ def test_malformed_feed_is_reported_not_fatal(server, tmp_path):
 
 def test_entity_bomb_sitemap_is_not_expanded(server, site, tmp_path):
     result, stats = crawl(server, tmp_path, "--source", "sitemap", "--max-articles", "20")
-    assert result.returncode == 0 and stats["articles"] + stats["failed"] == 20
+    assert stats["articles"] + stats["failed"] == 20
+    # 20 articles of a faulty site: the few it loses for good may pass THCRAWL_MAX_LOST_SHARE (5 %).
+    assert result.returncode == (3 if stats["lost_share"] > 0.05 else 0), result.stderr[-2000:]
     assert stats["duration_seconds"] < 60
 
 

@@ -1,4 +1,5 @@
-"""Pipelines one by one, each with a real Scrapy crawler's stats (no engine run)."""
+"""Pipelines one by one, each with a real Scrapy crawler's stats and, where they store, a real run owner
+over a data folder (no engine run)."""
 
 from __future__ import annotations
 
@@ -13,22 +14,41 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 from thcrawl.pipelines.dates import DatesPipeline
 from thcrawl.pipelines.dedupe import DedupePipeline
-from thcrawl.pipelines.jsonl_writer import JsonlWriterPipeline
+from thcrawl.pipelines.store import StorePipeline
 from thcrawl.pipelines.validation import ValidationPipeline
+from thcrawl.spiders.ttv import TtvSpider
 
 from tests.conftest import fixture_bytes
 from thcrawl.extract import ArticlePage
 from thcrawl.journal import write_whole
 from thcrawl.jsonl import repair_tail
+from thcrawl.owner import RunOwner
+from thcrawl.state import StateStore
 
 URL = "https://truyenhinhthanhhoa.vn/nong-dan-hoang-hoa-thu-hoach-lua-som-tranh-bao-180240912153012345.htm"
 
 
 @pytest.fixture
 def crawler(tmp_path):
-    crawler = get_crawler(settings_dict={"THCRAWL_RUN_DIR": str(tmp_path / "run")})
+    crawler = get_crawler(TtvSpider, settings_dict={
+        "EXTENSIONS": {"thcrawl.owner.RunOwner": 500}, "THCRAWL_DATA_DIR": str(tmp_path / "data"),
+        # The shipped manners: the spider refuses a real-site crawl without them.
+        "THCRAWL_HONOUR_CRAWL_DELAY": True, "ROBOTSTXT_OBEY": True,
+        "THCRAWL_RUN_DIR": str(tmp_path / "run")})
     crawler.stats.open_spider()
     return crawler
+
+
+@pytest.fixture
+def owner(crawler):
+    """The run's owner, opened as on spider_opened: the data folder locked, the state and journal open."""
+    owner = crawler.get_extension(RunOwner)
+    spider = TtvSpider.from_crawler(crawler, base_url="https://truyenhinhthanhhoa.vn")
+    owner.spider_opened(spider)
+    assert owner.is_open
+    yield owner
+    if owner.is_open:
+        owner.spider_closed(spider, "finished")
 
 
 @pytest.fixture
@@ -73,12 +93,12 @@ def test_validation_passes_valid_item(crawler, article):
     assert ValidationPipeline(crawler).process_item(item) is item
 
 
-def test_validation_writes_rejects_with_reason(crawler, article, tmp_path):
+def test_validation_writes_rejects_with_reason(crawler, owner, article, tmp_path):
     pipeline = ValidationPipeline(crawler)
     item = dict(dated(crawler, article), published_at="12/09/2024")
     with pytest.raises(DropItem):
         pipeline.process_item(item)
-    pipeline.close_spider()
+    owner.spider_closed(crawler.spider, "finished")
     rejects = [json.loads(line) for line in (tmp_path / "run" / "rejects.jsonl").read_text("utf-8").splitlines()]
     assert rejects[0]["reasons"][0].startswith("published_at:")
     assert rejects[0]["item"]["id"] == item["id"]
@@ -86,17 +106,37 @@ def test_validation_writes_rejects_with_reason(crawler, article, tmp_path):
     assert crawler.stats.get_value("thcrawl/items/invalid/published_at") == 1
 
 
-def test_writer_writes_utf8_lines_and_coverage(crawler, article, tmp_path):
-    writer = JsonlWriterPipeline(crawler)
-    writer.open_spider()
+def test_store_writes_utf8_lines_and_coverage(crawler, owner, article, tmp_path):
+    store = StorePipeline(crawler)
+    store.open_spider()
     item = dated(crawler, article)
-    writer.process_item(item)
-    writer.process_item(dict(item, id="180240912153012346", sapo=None))
-    writer.close_spider()
+    store.process_item(item)
+    store.process_item(dict(item, id="180240912153012346", sapo=None))
+    owner.spider_closed(crawler.spider, "finished")
     text = (tmp_path / "run" / "articles.jsonl").read_text("utf-8")
     assert len(text.splitlines()) == 2 and "Hoằng Hóa" in text
     assert crawler.stats.get_value("thcrawl/coverage/title") == 2
     assert crawler.stats.get_value("thcrawl/coverage/sapo") == 1
+
+
+def test_store_commits_to_state_what_the_journal_holds(crawler, owner, article, tmp_path):
+    store = StorePipeline(crawler)
+    store.open_spider()
+    item = store.process_item(dated(crawler, article))
+    assert item["version"] == 1 and crawler.stats.get_value("thcrawl/articles/new") == 1
+    owner.spider_closed(crawler.spider, "finished")
+    state = StateStore(tmp_path / "data" / "state.sqlite")
+    assert state.known(item["id"]).version == 1 and state.integrity_check() == "ok"
+    assert json.loads((tmp_path / "run" / "stats.json").read_text("utf-8"))["new"] == 1
+
+
+def test_store_passes_items_through_when_no_run_is_open(crawler, article, tmp_path):
+    """Another spider, or scrapy parse: the pipelines write nothing."""
+    store = StorePipeline(crawler)
+    store.open_spider()
+    item = dated(crawler, article)
+    assert store.process_item(item) is item
+    assert not (tmp_path / "run").exists() and not (tmp_path / "data").exists()
 
 
 def _write_forever(path: str, line: bytes) -> None:
@@ -134,3 +174,14 @@ def test_repair_tail_of_single_torn_line(tmp_path):
     path = tmp_path / "torn.jsonl"
     path.write_bytes(b'{"a":1')
     assert repair_tail(path) == 6 and path.read_bytes() == b""
+
+
+def test_failure_of_any_reason_is_due_again_until_stored(crawler, owner, article):
+    """The spider lists an article whose parse raised as parse_error: the next runs fetch it again, until
+    it is stored."""
+    owner.record_failure(URL, "180240912153012345", "parse_error")
+    assert owner.state.due_failures() == [(URL, "parse_error")]
+    store = StorePipeline(crawler)
+    store.open_spider()
+    store.process_item(dict(dated(crawler, article), url=URL, id="180240912153012345"))
+    assert owner.flush() and owner.state.due_failures() == []

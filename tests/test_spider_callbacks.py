@@ -6,8 +6,7 @@ import inspect
 import pytest
 from scrapy.settings import Settings
 from scrapy.utils.misc import is_generator_with_return_value
-
-from spiders.ttv import TtvSpider
+from thcrawl.spiders.ttv import TtvSpider
 
 CALLBACKS = [name for name, member in inspect.getmembers(TtvSpider, inspect.isgeneratorfunction)
              if name.startswith("parse")]

@@ -6,16 +6,31 @@ Dates stay as the page shows them; the dates pipeline normalises them against `c
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from thcrawl.extract import ArticlePage, NotHtmlError
+from thcrawl.identity import settle_identity
 from thcrawl.items import Article
 
+NOT_ARTICLE, PARSE_ERROR = "not_article", "parse_error"
 
-def article_item(body: bytes, url: str, content_type: str | None, crawled_at: str) -> Article | None:
-    """The article of the page, or None when the page is not an article (no title or body, or not HTML)."""
+
+class ArticleResult(NamedTuple):
+    item: Article | None
+    failure: str | None = None  # not_article, or parse_error for nesting deeper than the page object's walk
+    identity: str | None = None  # how the page's canonical link compared with the fetched URL (thcrawl.identity)
+
+
+def article_item(body: bytes, url: str, content_type: str | None, crawled_at: str, site_url: str) -> ArticleResult:
+    """The article of the page fetched from `url` (after redirects), or why there is none. Other exceptions
+    (bugs) are the caller's to report."""
     try:
         page = ArticlePage(body, url, content_type=content_type)
         if not page.is_article():
-            return None
+            return ArticleResult(None, NOT_ARTICLE)
+        item = page.to_item(crawled_at=crawled_at)
     except NotHtmlError:
-        return None
-    return page.to_item(crawled_at=crawled_at)
+        return ArticleResult(None, NOT_ARTICLE)
+    except RecursionError:
+        return ArticleResult(None, PARSE_ERROR)
+    return ArticleResult(item, identity=settle_identity(item, url, page.canonical_url, site_url))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -49,6 +50,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
         parsed = parse_page(body, args.url or url, content_type)
     except (NotHtmlError, NotAnArticleError) as exc:
         raise CliError(f"{args.target}: {exc}") from exc
+    except RecursionError as exc:  # elements nested thousands deep: what the crawl lists as parse_error
+        raise CliError(f"{args.target}: nested too deeply to extract (parse_error)") from exc
     out = sys.stdout
     for item in parsed.items:
         out.write(dumps_line(item))
@@ -80,16 +83,40 @@ def _crawl_options(args: argparse.Namespace) -> CrawlOptions:
         raise CliError(str(exc)) from exc
 
 
+def _report_json(result: CrawlResult, report: Path | None) -> None:
+    """`--log-format json`: the run's outcome as one JSON object on stdout (the log is on stderr)."""
+    summary = dict(result.summary or {})
+    summary.pop("failures", None)  # up to 200 URLs: they stay in stats.json
+    print(json.dumps({"event": "run_finished", "exit_code": result.exit_code,
+                      "run_dir": str(result.run_dir) if result.run_dir else None,
+                      "report": str(report) if report else None, **summary}, ensure_ascii=False, default=str))
+
+
+def _check_monitoring(options: CrawlOptions) -> None:
+    """Monitoring settings given with -s, checked before Scrapy starts."""
+    from importlib.util import find_spec
+
+    from thcrawl.monitoring import notifier_names
+
+    try:
+        notifier_names(options.settings.get("THCRAWL_NOTIFY"))
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    enabled = str(options.settings.get("SPIDERMON_ENABLED", "")).lower() in ("1", "true", "yes", "on")
+    if enabled and find_spec("spidermon") is None:
+        raise CliError("SPIDERMON_ENABLED needs the monitor extra: pip install 'thcrawl[monitor]'")
+
+
 def _report(result: CrawlResult) -> None:
     summary = result.summary or {}
     if summary.get("status") == "lock_held":
-        print(f"thcrawl: {summary['message']}; exiting", file=sys.stderr)
-        return
+        return  # the run logged the one line: another thcrawl run (pid N) is using DATA
     _report_summary(result.run_dir, summary)
 
 
 def _report_summary(run_dir: Path | None, summary: dict | None) -> None:
-    print(f"output: {run_dir}")
+    if run_dir:
+        print(f"output: {run_dir}")
     if summary:
         errors = sum(summary["errors"].values())
         print(f"summary: {summary['status']}, {summary['mode']} run: {summary['articles']} articles "
@@ -101,29 +128,54 @@ def _report_summary(run_dir: Path | None, summary: dict | None) -> None:
                   f"({summary['coverage']})", file=sys.stderr)
 
 
+def _write_report(data_dir: Path, quiet: bool = False) -> Path | None:
+    """Refresh DATA/report.html after a run; a report that cannot be written never fails the crawl."""
+    from thcrawl.report import write_report
+
+    try:
+        path = write_report(data_dir)
+    except (OSError, ValueError) as exc:
+        print(f"thcrawl: report not written: {exc}", file=sys.stderr)
+        return None
+    if not quiet:
+        print(f"report: {path}")
+    return path
+
+
 def cmd_crawl(args: argparse.Namespace) -> int:
     from thcrawl.crawl import run_crawl
 
-    result = run_crawl(_crawl_options(args))
-    _report(result)
-    if args.warc and result.run_dir and (result.run_dir / "warc").is_dir():
+    options = _crawl_options(args)
+    _check_monitoring(options)
+    options.settings.setdefault("THCRAWL_LOG_FORMAT", args.log_format)
+    result = run_crawl(options)
+    as_json = options.settings["THCRAWL_LOG_FORMAT"] == "json"
+    if not as_json:
+        _report(result)
+    # After a failed write the disk is full: the run's one line says so, and no report is attempted.
+    report = _write_report(options.data_dir, quiet=as_json) if result.run_dir and not result.write_failed else None
+    if as_json:
+        _report_json(result, report)
+    if args.warc and result.run_dir and not result.write_failed and (result.run_dir / "warc").is_dir():
         try:
-            _package(result.run_dir, None)
+            _package(result.run_dir, None, quiet=as_json)
         except (ValueError, OSError) as exc:
             print(f"thcrawl: error: the run's WACZ was not written: {exc}", file=sys.stderr)
             return result.exit_code or 1
     return result.exit_code
 
 
-def _package(run_dir: Path, out: Path | None) -> None:
+def _package(run_dir: Path, out: Path | None, quiet: bool = False) -> None:
     from time import monotonic
 
     from thcrawl.wacz import package_run
 
     started = monotonic()
     result = package_run(run_dir, out)
-    print(f"wacz: {result.path} ({result.pages} article pages, {result.warcs} WARC file(s) of "
-          f"{result.warc_bytes / 2**20:.1f} MB -> {result.bytes / 2**20:.1f} MB, {monotonic() - started:.1f} s)")
+    if not quiet:
+        print(f"wacz: {result.path} ({result.pages} article pages, {result.warcs} WARC file(s) of "
+              f"{result.warc_bytes / 2**20:.1f} MB -> {result.bytes / 2**20:.1f} MB, "
+              f"{monotonic() - started:.1f} s)")
 
 
 def cmd_wacz(args: argparse.Namespace) -> int:
@@ -137,12 +189,32 @@ def cmd_wacz(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from thcrawl.report import write_report
+
+    data = Path(args.data)
+    if not (data / "runs").is_dir() and not (data / "articles").is_dir():
+        raise CliError(f"{data} holds no run and no dataset: run `thcrawl crawl --out {data}` first")
+    out = Path(args.out) if args.out else None
+    if out is not None and out.is_dir():
+        raise CliError(f"--out takes a file name (FILE.html), and {out} is a folder")
+    try:
+        print(write_report(data, out))
+    except OSError as exc:
+        raise CliError(f"cannot write the report: {exc.strerror or exc}") from exc
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from thcrawl.crawl import CrawlOptions, run_crawl
     from thcrawl.replica.content import ReplicaSite
     from thcrawl.replica.server import ReplicaServer
 
-    site = ReplicaSite(articles=args.articles, seed=args.seed)
+    try:  # every option is checked before the replica starts
+        site = ReplicaSite(articles=args.articles, seed=args.seed)
+        CrawlOptions.from_args(base_url="http://127.0.0.1", out=args.out, fast=True, log_level=args.log_level)
+    except ValueError as exc:
+        raise CliError(f"--articles: {exc}" if "articles" in str(exc) else str(exc)) from exc
     with ReplicaServer(site) as server:
         print(f"replica of the site with {args.articles} articles at {server.base_url}")
         options = CrawlOptions.from_args(base_url=server.base_url, out=args.out, fast=True,
@@ -152,6 +224,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if result.run_dir:
         print(f"articles: {result.run_dir / 'articles.jsonl'}")
         print(f"dataset: {Path(args.out) / 'articles'}")
+        _write_report(Path(args.out))
     return result.exit_code
 
 
@@ -163,7 +236,9 @@ def cmd_replica(args: argparse.Namespace) -> int:
     try:
         faults = FaultPlan.parse(args.faults, args.offsite_target)
         site = ReplicaSite(articles=args.articles, seed=args.seed, grow_every=args.grow, page_weight=args.page_weight)
-        server = ReplicaServer(site, port=args.port, faults=faults)
+        if args.crawl_delay < 0:
+            raise ValueError(f"--crawl-delay must be 0 or more, not {args.crawl_delay:g}")
+        server = ReplicaServer(site, port=args.port, faults=faults, crawl_delay=args.crawl_delay)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
     except OSError as exc:
@@ -201,11 +276,11 @@ def _add_crawl_arguments(command: argparse.ArgumentParser) -> None:
                          help="override a Scrapy or thcrawl setting (repeatable)")
 
 
-def _date_option(value: str | None, name: str) -> object:
+def _date_option(value: str | None, name: str, end_of_day: bool = False) -> object:
     from thcrawl.dates import parse_bound
 
     try:
-        return parse_bound(value, name)
+        return parse_bound(value, name, end_of_day)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
 
@@ -215,13 +290,21 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     from thcrawl.export import ExportOptions, export
 
-    out = Path(args.out) if args.out else Path(args.data) / "exports" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    # The default folder says its format: DATA/exports/<UTC time>-parquet
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = Path(args.out) if args.out else Path(args.data) / "exports" / f"{stamp}-{args.format.replace('.', '-')}"
+    if out.exists() and not out.is_dir():
+        raise CliError(f"--out must name a folder, and {out} is a file")
     options = ExportOptions(data_dir=Path(args.data), out_dir=out, fmt=args.format,
-                            since=_date_option(args.since, "--since"), until=_date_option(args.until, "--until"),
+                            since=_date_option(args.since, "--since"), until=_date_option(args.until, "--until", end_of_day=True),
                             bom=args.bom, licence=args.licence)
     try:
         result = export(options)
-    except (ValueError, OSError) as exc:
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        raise CliError(f"cannot write{where}: {exc.strerror} (give --out a writable folder)" if exc.strerror
+                       else str(exc)) from exc
+    except ValueError as exc:
         raise CliError(str(exc)) from exc
     print(f"exported {result.rows} articles in {len(result.resources)} file(s) to {result.out_dir}")
     print(f"manifest: {result.out_dir / 'datapackage.json'}")
@@ -247,9 +330,12 @@ def cmd_reparse(args: argparse.Namespace) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise CliError("--jobs must be at least 1")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise CliError(f"--out must name a data folder, and {out} is a file")
     try:
         paths = find_warcs(args.warcs)
-        options = ReparseOptions(warcs=paths, data_dir=Path(args.out), jobs=args.jobs or os.cpu_count() or 1,
+        options = ReparseOptions(warcs=paths, data_dir=out, jobs=args.jobs or os.cpu_count() or 1,
                                  settings={"LOG_LEVEL": args.log_level.upper(), **_settings_pairs(args.set)})
         result = run_reparse(options)
     except (WarcError, ValueError) as exc:
@@ -265,10 +351,25 @@ def cmd_reparse(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+EXIT_CODES = """exit codes:
+  0  success (verify: the export is clean)
+  1  failure: the crawl did not finish or fetched nothing and had errors; verify found problems
+  2  bad input: a one-line message on stderr
+  3  crawl degraded: field coverage below THCRAWL_MIN_COVERAGE (a layout change on the site?)
+  4  crawl not started: another run holds the data folder's lock
+  130  interrupted (Ctrl-C)
+
+Run `thcrawl COMMAND --help` for a command's options. Documentation: README.md, docs/schema.md."""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="thcrawl", description=__doc__)
+    parser = argparse.ArgumentParser(prog="thcrawl", epilog=EXIT_CODES,
+                                     description="Crawl truyenhinhthanhhoa.vn (or its local replica) into a "
+                                                 "dataset, export and verify it, and report on the runs.",
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"thcrawl {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                     help="one of the commands below")
 
     parse = commands.add_parser(
         "parse", help="extract one saved or fetched page and print it as JSONL",
@@ -284,6 +385,9 @@ def build_parser() -> argparse.ArgumentParser:
                                             "with stats.json beside it.")
     _add_crawl_arguments(crawl)
     crawl.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: WARNING)")
+    crawl.add_argument("--log-format", default="text", choices=("text", "json"),
+                       help="'json': the log (stderr) as one JSON object per line and the run's outcome as one "
+                            "JSON object on stdout, for cron and log collectors (default: text)")
     crawl.set_defaults(func=cmd_crawl)
 
     demo = commands.add_parser("demo", help="start a local replica, crawl it fast, print where the output is")
@@ -294,7 +398,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     export = commands.add_parser("export", help="export the dataset as jsonl.gz, Parquet or CSV with a manifest")
-    export.add_argument("--format", required=True, choices=("jsonl.gz", "parquet", "csv"))
+    export.add_argument("--format", required=True, choices=("jsonl.gz", "parquet", "csv"),
+                        help="jsonl.gz (rows as they are), parquet (articles/year=Y/month=M/ partition tree) "
+                             "or csv (nested fields as JSON text)")
     export.add_argument("--since", help="only articles published at or after this date")
     export.add_argument("--until", help="only articles published at or before this date")
     export.add_argument("--data", default="data", metavar="DIR", help="data folder holding articles/ (default: data)")
@@ -304,8 +410,18 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--licence", default=None, help="licence or attribution note for the manifest")
     export.set_defaults(func=cmd_export)
 
+    report = commands.add_parser(
+        "report", help="write one self-contained HTML page with charts of the runs and the dataset",
+        description="Charts of every run (articles, requests, errors, duration, field coverage, extraction "
+                    "layers, failure reasons) and of the archive's articles per month, in one HTML file that "
+                    "opens offline. `thcrawl crawl` refreshes DATA/report.html after each run.")
+    report.add_argument("--data", default="data", metavar="DIR", help="data folder (default: data)")
+    report.add_argument("--out", default=None, metavar="FILE.html", help="where to write it "
+                        "(default: DATA/report.html)")
+    report.set_defaults(func=cmd_report)
+
     verify = commands.add_parser("verify", help="check an export against its manifest; exit 0 only when clean")
-    verify.add_argument("folder", metavar="DIR")
+    verify.add_argument("folder", metavar="DIR", help="an export folder holding datapackage.json")
     verify.set_defaults(func=cmd_verify)
 
     reparse = commands.add_parser(
@@ -342,7 +458,9 @@ def build_parser() -> argparse.ArgumentParser:
     replica.add_argument("--faults", default=None, metavar="SPEC",
                          help="misbehave like a real site: 'all', or a list such as '5xx=0.2,429,badfeed' "
                               "(5xx, 429, timeout, truncated, offsite, loop, huge, slow, malformed, charset, "
-                              "endless, badfeed, bomb)")
+                              "endless, badfeed, bomb; by name only: canonical, offcanonical, deepnest, deepjson)")
+    replica.add_argument("--crawl-delay", type=float, default=2.0, metavar="SECONDS",
+                         help="the Crawl-delay its robots.txt asks for (default: 2, as a polite site might)")
     replica.add_argument("--offsite-target", default=None, metavar="URL",
                          help="where the 'offsite' fault redirects and links (default: http://127.0.0.2:9/)")
     replica.set_defaults(func=cmd_replica)

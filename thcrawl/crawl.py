@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import ipaddress
-import json
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy.settings import Settings
+
 from thcrawl import SITE_URL
 from thcrawl.dates import parse_bound
-from thcrawl.run import new_run_dir, repair_crashed_runs
-from thcrawl.spiders.ttv import SOURCES
+from thcrawl.logs import install_run_log_handler
+from thcrawl.run import new_run_dir
+from thcrawl.safety import is_loopback_url, manners_problem
+from thcrawl.spiders.ttv import SOURCES, TtvSpider
 
 # Exit codes of `thcrawl crawl` (documented in the README).
 EXIT_OK = 0
@@ -31,14 +34,15 @@ FAST_SETTINGS = {
 }
 
 
-def is_loopback_url(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+def _check_data_folder(out: Path) -> None:
+    """--out must be (or be creatable as) a folder: its nearest existing part must be a writable folder."""
+    for part in (out, *out.parents):
+        if part.exists():
+            if not part.is_dir():
+                raise ValueError(f"--out must name a folder, and {part} is a file")
+            if not os.access(part, os.W_OK):
+                raise ValueError(f"--out: cannot write in {part}")
+            return
 
 
 @dataclass
@@ -63,7 +67,8 @@ class CrawlOptions:
             raise ValueError("--fast is only for a replica on a loopback address (127.0.0.1, localhost)")
         if source not in SOURCES:
             raise ValueError(f"--source must be one of {', '.join(SOURCES)}")
-        low, high = parse_bound(since, "--since"), parse_bound(until, "--until")
+        _check_data_folder(Path(out))
+        low, high = parse_bound(since, "--since"), parse_bound(until, "--until", end_of_day=True)
         if low and high and low > high:
             raise ValueError("--since is after --until")
         if max_articles is not None and max_articles < 1:
@@ -84,9 +89,16 @@ class CrawlOptions:
         if recheck_hours is not None:
             merged["THCRAWL_RECHECK_HOURS"] = recheck_hours
         merged.update(settings or {})
+        probe = Settings()
+        probe.setmodule("thcrawl.settings", priority="project")
+        probe.setdict(merged, priority="cmdline")
+        problem = manners_problem(probe, base_url)
+        if problem:
+            raise ValueError(problem)
         spider_args = {"base_url": base_url, "source": source, "since": since, "until": until,
                        "categories": categories, "max_articles": max_articles,
                        "follow_see_more": "1" if follow_see_more else "0"}
+        TtvSpider(**spider_args)  # the spider's own checks too (ArgumentError is a ValueError): one line, exit 2
         return cls(base_url=base_url, data_dir=Path(out), spider_args=spider_args, settings=merged)
 
 
@@ -95,44 +107,43 @@ class CrawlResult:
     run_dir: Path | None
     summary: dict[str, Any] | None
     exit_code: int
+    write_failed: str | None = None  # "disk full: <path>" when a write failed and stopped the run
 
 
 def run_crawl(options: CrawlOptions) -> CrawlResult:
-    """Run one crawl in this process (Scrapy's reactor can run once per process), holding the data
-    folder's lock for the whole run."""
-    from thcrawl.lock import DataDirLock, LockHeldError
-
-    try:
-        lock = DataDirLock(options.data_dir).acquire()
-    except LockHeldError as exc:
-        return CrawlResult(run_dir=None, summary={"status": "lock_held", "message": str(exc)}, exit_code=EXIT_LOCKED)
-    try:
-        return _run_locked(options)
-    finally:
-        lock.release()
-
-
-def _run_locked(options: CrawlOptions) -> CrawlResult:
+    """Run one crawl in this process (Scrapy's reactor can run once per process). The run's owner
+    (thcrawl.owner.RunOwner) takes the data folder's lock, recovers unfinished runs and writes the run;
+    its outcome is read back from it."""
     from scrapy.crawler import CrawlerProcess
-    from scrapy.settings import Settings
 
-    from thcrawl.spiders.ttv import TtvSpider
+    from thcrawl.owner import RunOwner
 
-    for repaired in repair_crashed_runs(options.data_dir):
-        logging.getLogger(__name__).warning("cut a torn last line from %s (its run was killed)", repaired)
-    run_dir = Path(options.settings.get("THCRAWL_RUN_DIR") or new_run_dir(options.data_dir))
     settings = Settings()
     settings.setmodule("thcrawl.settings", priority="project")
     settings.set("THCRAWL_BASE_URL", options.base_url, priority="cmdline")
     settings.set("THCRAWL_DATA_DIR", str(options.data_dir), priority="cmdline")
-    settings.set("THCRAWL_RUN_DIR", str(run_dir), priority="cmdline")
-    settings.set("THCRAWL_LOCK_HELD", True, priority="cmdline")
     settings.setdict(options.settings, priority="cmdline")
+    # The run folder's name is the run id in JSON log lines, so it is chosen here; the owner creates it
+    # once it holds the data folder's lock.
+    run_dir = Path(settings.get("THCRAWL_RUN_DIR") or new_run_dir(options.data_dir))
+    settings.set("THCRAWL_RUN_DIR", str(run_dir), priority="cmdline")
+    log_handler = install_run_log_handler(settings, run_dir.name)  # text or JSON lines, periodic stats
+    settings.set("LOG_ENABLED", False, priority="cmdline")  # Scrapy's own handler would replace ours
     process = CrawlerProcess(settings)
     logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
-    process.crawl(TtvSpider, **{k: v for k, v in options.spider_args.items() if v is not None})
-    process.start()
-    stats_file = run_dir / "stats.json"
-    summary = json.loads(stats_file.read_text("utf-8")) if stats_file.exists() else None
+    log_handler.open_periodic_stats()
+    crawler = process.create_crawler(TtvSpider)
+    process.crawl(crawler, **{k: v for k, v in options.spider_args.items() if v is not None})
+    try:
+        process.start()
+    finally:
+        logging.getLogger().removeHandler(log_handler)
+    owner = crawler.get_extension(RunOwner)
+    if owner.lock_error:
+        return CrawlResult(run_dir=None, summary={"status": "lock_held", "message": owner.lock_error},
+                           exit_code=EXIT_LOCKED)
+    summary = owner.summary
     exit_code = EXIT_BY_STATUS.get(summary["status"], EXIT_FAILURE) if summary else EXIT_FAILURE
-    return CrawlResult(run_dir=run_dir, summary=summary, exit_code=exit_code)
+    if owner.failed_write:
+        exit_code = EXIT_FAILURE
+    return CrawlResult(run_dir=owner.run_dir, summary=summary, exit_code=exit_code, write_failed=owner.failed_write)

@@ -42,10 +42,14 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 def write_atomic(path: Path, rows: list[dict[str, Any]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as handle:
-        handle.writelines(dumps_line_bytes(row) for row in rows)
-        handle.flush()
-        os.fsync(handle.fileno())
+    try:
+        with tmp.open("wb") as handle:
+            handle.writelines(dumps_line_bytes(row) for row in rows)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        exc.filename = exc.filename or str(path)  # a full disk is reported with the file it stopped
+        raise
     os.replace(tmp, path)
     directory = os.open(path.parent, os.O_RDONLY)
     try:

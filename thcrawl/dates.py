@@ -241,13 +241,18 @@ def normalize_date(raw: str | None, reference: datetime | None = None) -> Parsed
     return _parsed(value, FALLBACK if value else FAILED)
 
 
-def parse_bound(value: str | None, name: str) -> datetime | None:
-    """A --since/--until style option as a date (None when not given); ValueError with a one-line reason."""
+def parse_bound(value: str | None, name: str, end_of_day: bool = False) -> datetime | None:
+    """A --since/--until style option as a date (None when not given); ValueError with a one-line reason.
+
+    With end_of_day (an upper bound), a bare date means the whole day: its last second, so that
+    `--until 2025-03-31` keeps what was published on the 31st."""
     if not value:
         return None
     parsed = normalize_date(value).value
     if parsed is None:
         raise ValueError(f"{name}: cannot read {value!r} as a date (use YYYY-MM-DD or an ISO date-time)")
+    if end_of_day and ":" not in value:  # no time of day was given
+        parsed = parsed.replace(hour=23, minute=59, second=59, microsecond=0)
     return parsed
 
 

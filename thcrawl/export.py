@@ -1,5 +1,8 @@
 """`thcrawl export`: the dataset (DATA/articles/) as JSON Lines (gzip), Parquet or CSV, with a Frictionless
-Data Package manifest (datapackage.json) beside the files.
+Data Package manifest (datapackage.json) beside the files that `frictionless validate` passes.
+
+A Parquet export keeps its data files in their own partition tree (`articles/year=Y/month=M/`), apart from
+the manifest, so pyarrow, pandas, polars and DuckDB read that folder directly.
 
 Rows stream month file by month file: memory holds one batch of rows, not the dataset.
 """
@@ -10,8 +13,10 @@ import csv
 import gzip
 import hashlib
 import json
+import sqlite3
 import sys
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -23,10 +28,9 @@ import pyarrow.parquet as pq
 from thcrawl import SITE_URL, __version__
 from thcrawl.dataset import iter_dataset, iter_jsonl
 from thcrawl.dates import VN_TZ, to_iso
-from thcrawl.formats import ARROW_SCHEMA, FIELDS, to_arrow_row, to_csv_row
+from thcrawl.formats import ARROW_SCHEMA, ARROW_TYPES, FIELDS, to_arrow_row, to_csv_row
 from thcrawl.jsonl import dumps_line_bytes
 from thcrawl.runstate import STATE_FILE
-from thcrawl.state import StateStore
 from thcrawl.validation import article_schema
 
 FORMATS = ("jsonl.gz", "parquet", "csv")
@@ -34,8 +38,16 @@ MANIFEST = "datapackage.json"
 BATCH_ROWS = 1000
 DEFAULT_LICENCE = ("Content © Đài Phát thanh và Truyền hình Thanh Hóa (truyenhinhthanhhoa.vn); reuse is subject to "
                    "the publisher's terms. Set the dataset's own terms with --licence.")
-MEDIA_TYPES = {"jsonl.gz": "application/x-ndjson+gzip", "parquet": "application/vnd.apache.parquet",
-               "csv": "text/csv"}
+# How each format is described to Frictionless: its own format names ("jsonl" with gzip compression).
+RESOURCE_FORMATS = {
+    "jsonl.gz": {"format": "jsonl", "compression": "gz", "mediatype": "application/x-ndjson"},
+    "parquet": {"format": "parquet", "mediatype": "application/vnd.apache.parquet"},
+    "csv": {"format": "csv", "mediatype": "text/csv"},
+}
+PARQUET_ROOT = "articles"  # the partition tree of a Parquet export, readable as one dataset
+# Articles without a publish date: an integer partition (not Hive's null), so readers keep year and month
+# integer and pandas does not trip over null dictionary values.
+UNDATED_PARTITION = "year=0/month=0"
 
 
 @dataclass
@@ -151,7 +163,7 @@ class _JsonlGzWriter(_SingleFileWriter):
         self.handle = gzip.GzipFile(self.resource.path, "wb", mtime=0)
 
     def _write(self, row: dict[str, Any]) -> None:
-        self.handle.write(dumps_line_bytes(row))
+        self.handle.write(dumps_line_bytes(in_schema_order(row)))
 
 
 class _CsvWriter(_SingleFileWriter):
@@ -166,8 +178,24 @@ class _CsvWriter(_SingleFileWriter):
         self.writer.writerow(to_csv_row(row))
 
 
+def in_schema_order(row: dict[str, Any]) -> dict[str, Any]:
+    """The row's keys in the schema's order, as a Frictionless reader of JSON Lines expects them."""
+    ordered = {name: row.get(name) for name in FIELDS}
+    ordered.update((key, value) for key, value in row.items() if key not in ordered)
+    return ordered
+
+
+def partition_of(month: str) -> str:
+    """`year=2024/month=6` for "2024-06": integers, so every reader types both columns as integers
+    (DuckDB reads a zero-padded "06" as text)."""
+    year, _, number = month.partition("-")
+    if not (year.isdigit() and number.isdigit()):
+        return UNDATED_PARTITION
+    return f"year={int(year)}/month={int(number)}"
+
+
 class _ParquetWriter:
-    """One file per publish month, Hive-style: year=YYYY/month=MM/part-0.parquet."""
+    """One file per publish month, Hive-style: articles/year=YYYY/month=M/part-0.parquet."""
 
     def __init__(self, options: ExportOptions) -> None:
         self.out = options.out_dir
@@ -179,8 +207,7 @@ class _ParquetWriter:
     def write(self, month: str, row: dict[str, Any]) -> None:
         if self.writer is None or month != self.month:
             self.end_month()
-            year, _, number = month.partition("-")
-            folder = self.out / (f"year={year}/month={number}" if number else f"year={year}")
+            folder = self.out / PARQUET_ROOT / partition_of(month)
             folder.mkdir(parents=True, exist_ok=True)
             self.resources.append(Resource(folder / "part-0.parquet"))
             self.writer = pq.ParquetWriter(self.resources[-1].path, ARROW_SCHEMA, compression="zstd")
@@ -215,8 +242,12 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def table_schema() -> dict[str, Any]:
-    """The Article JSON Schema as a Frictionless Table Schema (field names, types, descriptions)."""
+def table_schema(fmt: str = "jsonl.gz") -> dict[str, Any]:
+    """The Article JSON Schema as a Frictionless Table Schema (field names, types, descriptions).
+
+    Nested fields of a Parquet file are Arrow lists and maps, which Table Schema has no type for, so they
+    are declared `any` there, with the Arrow type in the field's `arrowType`.
+    """
     fields = []
     for name, spec in article_schema()["properties"].items():
         ref = spec.get("$ref", "")
@@ -232,40 +263,59 @@ def table_schema() -> dict[str, Any]:
             kind = "integer"
         else:
             kind = "string"
-        fields.append({"name": name, "type": kind, "description": spec.get("description", "")})
+        field = {"name": name, "type": kind, "description": spec.get("description", "")}
+        if fmt == "parquet" and kind in ("array", "object"):
+            field.update(type="any", arrowType=str(ARROW_TYPES[name]))
+        fields.append(field)
     return {"fields": fields, "primaryKey": ["id"]}
+
+
+def read_only_rows(state_file: Path, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of the state database, opened read-only: an export may read an archived, read-only data
+    folder. `immutable` when not even SQLite's shared-memory file can be made there (a read-only mount)."""
+    uri = state_file.resolve().as_uri()
+    for mode in ("mode=ro", "mode=ro&immutable=1"):
+        try:
+            with closing(sqlite3.connect(f"{uri}?{mode}", uri=True)) as db:
+                return db.execute(sql).fetchall()
+        except sqlite3.OperationalError:
+            continue
+    raise OSError(f"cannot read the state database {state_file}")
 
 
 def provenance(data_dir: Path) -> dict[str, Any]:
     runs, sites, settings = [], set(), {}
     state_file = data_dir / STATE_FILE
     if state_file.exists():
-        state = StateStore(state_file)
-        for run_id, started, finished, status, summary in state.rows(
-                "SELECT run_id, started_at, finished_at, status, summary FROM runs ORDER BY started_at"):
+        for run_id, started, finished, status, summary in read_only_rows(
+                state_file, "SELECT run_id, started_at, finished_at, status, summary FROM runs ORDER BY started_at"):
             details = json.loads(summary) if summary else {}
             runs.append({"run": run_id, "started": started, "finished": finished, "status": status,
                          "mode": details.get("mode"), "articles": details.get("articles")})
             if details.get("site"):
                 sites.add(details["site"])
             settings = details.get("settings") or settings
-        state.close()
     return {"runs": runs, "sites": sorted(sites) or [SITE_URL], "crawl_settings": settings}
 
 
 def write_manifest(options: ExportOptions, result: ExportResult) -> Path:
     origin = provenance(options.data_dir)
-    schema = table_schema()
+    schema = table_schema(options.fmt)
     resources = []
     for resource in result.resources:
         relative = resource.path.relative_to(options.out_dir).as_posix()
-        resources.append({
-            "name": "articles" + ("-" + relative.replace("/", "-").removesuffix(".parquet").replace("=", "")
-                                  if options.fmt == "parquet" else ""),
-            "path": relative, "format": options.fmt, "mediatype": MEDIA_TYPES[options.fmt], "encoding": "utf-8",
+        entry = {
+            "name": "articles" + ("-" + relative.removeprefix(PARQUET_ROOT + "/").removesuffix("/part-0.parquet")
+                                  .replace("/", "-").replace("=", "") if options.fmt == "parquet" else ""),
+            "path": relative, **RESOURCE_FORMATS[options.fmt], "encoding": "utf-8",
             "bytes": resource.path.stat().st_size, "hash": f"sha256:{sha256_of(resource.path)}",
             "rows": resource.rows, "schema": schema,
-        })
+        }
+        if options.fmt == "parquet":
+            # Frictionless reads Parquet through pyarrow, not as a byte stream, so it cannot count bytes and
+            # reports any `bytes` as a mismatch; `thcrawl verify` checks the size kept here and the hash.
+            entry["thcrawl"] = {"bytes": entry.pop("bytes")}
+        resources.append(entry)
     manifest = {
         "profile": "data-package",
         "name": "thcrawl-truyenhinhthanhhoa",

@@ -25,7 +25,7 @@ TIMESTAMP = pa.timestamp("s", tz="+07:00")
 TEXT = pa.string()
 _RELATED = [("id", TEXT), ("url", TEXT), ("title", TEXT), ("published_raw", TEXT), ("published_at", TIMESTAMP)]
 ARROW_TYPES = {
-    "id": TEXT, "url": TEXT, "category": TEXT, "category_url": TEXT, "title": TEXT, "sapo": TEXT,
+    "id": TEXT, "url": TEXT, "canonical_url": TEXT, "category": TEXT, "category_url": TEXT, "title": TEXT, "sapo": TEXT,
     "authors": pa.list_(TEXT), "published_raw": TEXT, "published_at": TIMESTAMP,
     "modified_at": TIMESTAMP, "id_created_at": TIMESTAMP, "body": TEXT,
     "images": pa.list_(pa.struct([("url", TEXT), ("alt", TEXT), ("caption", TEXT)])),

@@ -45,6 +45,7 @@ class SeeMoreEntry(RelatedEntry):
 class Article:
     id: str | None
     url: str
+    canonical_url: str | None = None
     category: str | None = None
     category_url: str | None = None
     title: str | None = None

@@ -1,23 +1,18 @@
 """The run's journal: articles.jsonl in the run folder, appended line by line, made durable on demand.
 
-The state pipeline calls sync() before it commits articles to state, so the state never knows an
-article whose line could still be lost.
+Only the run's owner (thcrawl.owner.RunOwner) writes it. An append that fails part way (a full disk) is
+cut back to the last whole line, so the journal never holds a torn line followed by later lines.
 """
 
 from __future__ import annotations
 
 import os
-import weakref
 from pathlib import Path
 from typing import Any
 
-from scrapy.crawler import Crawler
-
 from thcrawl.jsonl import dumps_line_bytes, repair_tail
-from thcrawl.run import run_dir
 
 ARTICLES_FILE = "articles.jsonl"
-_JOURNALS: weakref.WeakKeyDictionary[Crawler, RunJournal] = weakref.WeakKeyDictionary()
 
 
 def write_whole(fd: int, data: bytes) -> None:
@@ -33,10 +28,18 @@ class RunJournal:
         self.path = path
         self.repaired = repair_tail(path)  # a reused run folder whose last run was killed mid-line
         self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        self._size = os.fstat(self._fd).st_size
         self._dirty = False
 
     def append(self, item: dict[str, Any]) -> None:
-        write_whole(self._fd, dumps_line_bytes(item))
+        """Write one line whole, or raise OSError with the journal as it was before the call."""
+        data = dumps_line_bytes(item)
+        try:
+            write_whole(self._fd, data)
+        except OSError:
+            os.ftruncate(self._fd, self._size)  # frees what the partial write took
+            raise
+        self._size += len(data)
         self._dirty = True
 
     def sync(self) -> None:
@@ -46,12 +49,8 @@ class RunJournal:
 
     def close(self) -> None:
         if self._fd >= 0:
-            self.sync()
-            os.close(self._fd)
-            self._fd = -1
-
-
-def journal_for(crawler: Crawler) -> RunJournal:
-    if crawler not in _JOURNALS:
-        _JOURNALS[crawler] = RunJournal(run_dir(crawler) / ARTICLES_FILE)
-    return _JOURNALS[crawler]
+            try:
+                self.sync()
+            finally:
+                os.close(self._fd)
+                self._fd = -1

@@ -1,55 +1,68 @@
-"""Honouring robots.txt's Crawl-delay, which Scrapy's robots.txt support does not do by itself.
+"""Honouring robots.txt's Crawl-delay, which Scrapy reads (RobotParser.crawl_delay) but does not apply.
 
-The middleware reads the delay when robots.txt is fetched and raises the site's download slot to it;
-the AutoThrottle subclass keeps AutoThrottle from lowering the delay below it again.
+`CrawlDelay` (an extension) takes the delay from Scrapy's own robots.txt parsing (the `robots_parsed`
+signal, for ROBOTSTXT_USER_AGENT or else USER_AGENT) and keeps it as the floor of that site's download
+slot; `CrawlDelayAutoThrottle` asks it for the floor after each of AutoThrottle's adjustments, so
+AutoThrottle can slow the crawl down but never below the Crawl-delay.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from protego import Protego
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
+from scrapy.core.downloader import Slot
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import Response
+from scrapy.robotstxt import RobotParser
 
 logger = logging.getLogger(__name__)
 
 
-class RobotsCrawlDelayMiddleware:
+class CrawlDelay:
+    """The Crawl-delay of each download slot of one crawl (state on the instance: one per crawler)."""
+
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.user_agent = crawler.settings.get("USER_AGENT") or "*"
+        settings = crawler.settings
+        self.user_agent = settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT") or "*"
+        self.floors: dict[str, float] = {}
+        self.jitter = 0.5  # the crawl's own delay jitter, read from the downloader when robots.txt comes
+        crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> RobotsCrawlDelayMiddleware:
+    def from_crawler(cls, crawler: Crawler) -> CrawlDelay:
         if not crawler.settings.getbool("THCRAWL_HONOUR_CRAWL_DELAY"):
-            raise NotConfigured  # --fast: off every response's path (no message: Scrapy would warn with it)
+            raise NotConfigured  # --fast against a loopback replica: no floor (no message: Scrapy would warn)
         return cls(crawler)
 
-    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
-        if response.status == 200 and request.url.endswith("/robots.txt"):
-            try:
-                delay = Protego.parse(response.text).crawl_delay(self.user_agent)
-            except (AttributeError, ValueError, UnicodeDecodeError):
-                delay = None
-            if delay:
-                self._apply(request, float(delay))
-        return response
-
-    def _apply(self, request: Request, delay: float) -> None:
+    def robots_parsed(self, robotparser: RobotParser, request: Request) -> None:
+        delay = robotparser.crawl_delay(self.user_agent)
+        if not delay or delay <= 0:
+            return
         downloader = self.crawler.engine.downloader
+        self.jitter = getattr(downloader, "_jitter", self.jitter)
         key = downloader.get_slot_key(request)
-        downloader.per_slot_settings.setdefault(key, {})["delay"] = delay  # survives slot recycling
+        self.floors[key] = float(delay)
+        # A slot Scrapy recycles after a quiet minute is rebuilt from these settings, floor included.
+        downloader.per_slot_settings.setdefault(key, {}).update(delay=float(delay), jitter=0.0)
         slot = downloader.slots.get(key)
         if slot is not None:
-            slot.delay = max(slot.delay, delay)
-        CrawlDelayAutoThrottle.floors[key] = delay
-        self.crawler.stats.set_value("thcrawl/robots/crawl_delay", delay)
+            self.hold(key, slot)
+        self.crawler.stats.set_value("thcrawl/robots/crawl_delay", float(delay))
         logger.info("robots.txt asks for Crawl-delay %.1f s on %s: honoured", delay, key)
+
+    def hold(self, key: str | None, slot: Slot) -> None:
+        """Keep the slot at or above its floor. Scrapy's jitter draws each wait from delay × (1 ± jitter):
+        near the floor the jitter narrows, so that no drawn wait falls below the Crawl-delay, and it
+        widens back to the crawl's own as AutoThrottle raises the delay."""
+        floor = self.floors.get(key or "")
+        if not floor:
+            return
+        slot.delay = max(slot.delay, floor)
+        slot.jitter = max(0.0, min(self.jitter, 1.0 - floor / slot.delay))
 
 
 class RetryAfterMiddleware:
@@ -98,10 +111,14 @@ def retry_after_seconds(value: str) -> float | None:
 
 
 class CrawlDelayAutoThrottle(AutoThrottle):
-    floors: dict[str, float] = {}
+    """Scrapy's AutoThrottle, whose every adjustment is held at or above the slot's Crawl-delay.
 
-    def _adjust_delay(self, slot: Any, latency: float, response: Response) -> None:
-        super()._adjust_delay(slot, latency, response)
-        floor = self.floors.get(response.meta.get("download_slot") or "", 0.0) or max(self.floors.values(), default=0.0)
-        if slot.delay < floor:
-            slot.delay = floor
+    Reads the slot from the request: in Scrapy ≥ 2.19 `response_downloaded` fires before the response
+    is tied to its request, so `response.meta` is not available there."""
+
+    def _response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
+        super()._response_downloaded(response, request, spider)
+        crawl_delay = self.crawler.get_extension(CrawlDelay)
+        key, slot = self._get_slot(request, spider)
+        if crawl_delay is not None and slot is not None:
+            crawl_delay.hold(key, slot)

@@ -18,7 +18,6 @@ How a reparse runs:
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import multiprocessing
 import os
@@ -286,57 +285,53 @@ class ReparseResult:
 
 
 def run_reparse(options: ReparseOptions) -> ReparseResult:
-    """One run of the `reparse` spider per group, in this process, holding the data folder's lock throughout.
-
-    WarcError (before anything is written) for a file that is not a WARC."""
+    """One run of the `reparse` spider per group, one after the other in this process. Each run's owner
+    (thcrawl.owner.RunOwner) takes the data folder's lock, recovers unfinished runs and writes the run, as for
+    a crawl. WarcError (before anything is written) for a file that is not a readable WARC."""
     from thcrawl.crawl import EXIT_BY_STATUS, EXIT_FAILURE, EXIT_LOCKED
-    from thcrawl.lock import DataDirLock, LockHeldError
-    from thcrawl.run import repair_crashed_runs
 
     groups = plan_groups(options.warcs)
-    try:
-        lock = DataDirLock(options.data_dir).acquire()
-    except LockHeldError as exc:
-        return ReparseResult(runs=[], exit_code=EXIT_LOCKED, lock_message=str(exc))
     extractor = CaptureExtractor(options.jobs)
     try:
-        for repaired in repair_crashed_runs(options.data_dir):
-            logger.warning("cut a torn last line from %s (its run was killed)", repaired)
-        runs = _run_groups(options, groups, extractor)
+        runs, lock_message = _run_groups(options, groups, extractor)
     finally:
         extractor.close()
-        lock.release()
+    if lock_message:
+        return ReparseResult(runs=runs, exit_code=EXIT_LOCKED, lock_message=lock_message)
     codes = [EXIT_BY_STATUS.get(run.summary["status"], EXIT_FAILURE) if run.summary else EXIT_FAILURE
              for run in runs]
     worst = max(codes, key=lambda code: (code != 0, code == EXIT_FAILURE, code), default=EXIT_FAILURE)
     return ReparseResult(runs=runs, exit_code=worst)
 
 
-def _run_groups(options: ReparseOptions, groups: list[WarcGroup], extractor: CaptureExtractor) -> list[ReparseRun]:
+def _run_groups(options: ReparseOptions, groups: list[WarcGroup],
+                extractor: CaptureExtractor) -> tuple[list[ReparseRun], str | None]:
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
     from scrapy.utils.reactor import install_reactor
     from twisted.internet import defer
 
+    from thcrawl.owner import RunOwner
     from thcrawl.run import new_run_dir
     from thcrawl.spiders.warc_reparse import ReparseSpider
 
     settings = Settings()
     settings.setmodule("thcrawl.settings", priority="project")
     settings.set("THCRAWL_DATA_DIR", str(options.data_dir), priority="cmdline")
-    settings.set("THCRAWL_LOCK_HELD", True, priority="cmdline")
     settings.set("THCRAWL_MODE", "reparse", priority="cmdline")
     settings.setdict(options.settings, priority="cmdline")
     process = CrawlerProcess(settings)
     logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
     runs: list[ReparseRun] = []
+    lock_message: list[str] = []
 
     def crawler_for(group: WarcGroup) -> Any:
         folder = new_run_dir(options.data_dir)
-        folder.mkdir(parents=True)  # taken now, so the next group's new_run_dir() picks another name
+        # Taken now, so that the next group's new_run_dir() picks another name within the same second.
+        folder.mkdir(parents=True)
         process.settings.set("THCRAWL_RUN_DIR", str(folder), priority="cmdline")
         runs.append(ReparseRun(group=group, run_dir=folder, summary=None))
-        return process.create_crawler(ReparseSpider)  # the first one installs the reactor
+        return process.create_crawler(ReparseSpider)
 
     @defer.inlineCallbacks
     def one_after_another(first: Any) -> Any:
@@ -349,20 +344,24 @@ def _run_groups(options: ReparseOptions, groups: list[WarcGroup], extractor: Cap
                 logger.info("reparse run %d of %d: %s (%d WARC files)", index + 1, len(groups), group.name,
                             len(group.files))
                 yield process.crawl(crawler, warcs=group.files, extractor=extractor, group=group.name)
+                owner = crawler.get_extension(RunOwner)
+                runs[-1].summary = owner.summary
                 crawler = None
-                stats_file = runs[-1].run_dir / "stats.json"
-                runs[-1].summary = json.loads(stats_file.read_text("utf-8")) if stats_file.exists() else None
-                if not runs[-1].summary or runs[-1].summary.get("finish_reason") != "finished":
-                    break  # stopped (Ctrl-C, SIGTERM) or failed to start: the next run would not be wanted
+                if owner.lock_error:
+                    lock_message.append(owner.lock_error)
+                    runs.pop().run_dir.rmdir()  # reserved above, never used
+                    break
+                if not owner.summary or owner.summary.get("finish_reason") != "finished" or owner.failed_write:
+                    break  # stopped (Ctrl-C, SIGTERM, a full disk): the next run would not be wanted
         finally:
             reactor.stop()
 
     if not groups:
-        return runs
+        return runs, None
     first = crawler_for(groups[0])
     install_reactor(settings["TWISTED_REACTOR"])  # before anything imports twisted's default reactor
     from twisted.internet import reactor
 
     reactor.callWhenRunning(one_after_another, first)
     process.start(stop_after_crawl=False)
-    return runs
+    return runs, lock_message[0] if lock_message else None

@@ -118,13 +118,30 @@ class StateStore:
     def article_count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
 
+    def forget_articles_not_in_dataset(self, reason: str, when: str) -> int:
+        """Articles committed whose journal line never reached the dataset (a line set aside as unreadable)
+        are forgotten and listed as due again, so the next run fetches them; returns how many.
+
+        Call only when no run is unmerged: every merged article has its dataset month set."""
+        with self.transaction():
+            lost = self.db.execute("SELECT id, url FROM articles WHERE month IS NULL").fetchall()
+            for article_id, url in lost:
+                self._due_again(url, article_id, reason, when)
+            self.db.execute("DELETE FROM articles WHERE month IS NULL")
+        return len(lost)
+
     # -- failures due again ----------------------------------------------------------------------------
     def record_failure(self, url: str, article_id: str | None, reason: str, when: str) -> None:
+        """Any reason (http_404, timeout, parse_error, quarantined, ...): the URL is fetched again by the
+        next runs until it succeeds or has failed MAX_PENDING_ATTEMPTS times."""
         with self.transaction():
-            self.db.execute(
-                "INSERT INTO pending (url, article_id, reason, attempts, last_try) VALUES (?, ?, ?, 1, ?) "
-                "ON CONFLICT(url) DO UPDATE SET reason = excluded.reason, attempts = pending.attempts + 1, "
-                "last_try = excluded.last_try", (url, article_id, reason, when))
+            self._due_again(url, article_id, reason, when)
+
+    def _due_again(self, url: str, article_id: str | None, reason: str, when: str) -> None:
+        self.db.execute(
+            "INSERT INTO pending (url, article_id, reason, attempts, last_try) VALUES (?, ?, ?, 1, ?) "
+            "ON CONFLICT(url) DO UPDATE SET reason = excluded.reason, attempts = pending.attempts + 1, "
+            "last_try = excluded.last_try", (url, article_id, reason, when))
 
     def due_failures(self) -> list[tuple[str, str]]:
         return self.db.execute("SELECT url, reason FROM pending WHERE attempts < ? ORDER BY last_try",
@@ -171,6 +188,17 @@ class StateStore:
     def rows(self, sql: str, *args: Any) -> Iterator[tuple[Any, ...]]:
         yield from self.db.execute(sql, args)
 
+    def last_finished_summary(self) -> dict[str, Any]:
+        """The summary (stats.json) of the newest run that finished ok or degraded; {} when there is none."""
+        for (summary,) in self.db.execute(
+                "SELECT summary FROM runs WHERE status IN ('ok', 'degraded') ORDER BY started_at DESC LIMIT 1"):
+            return json.loads(summary) if summary else {}
+        return {}
+
+    def integrity_check(self) -> str:
+        """SQLite's own check of the database file: "ok" when sound."""
+        return "; ".join(row[0] for row in self.db.execute("PRAGMA integrity_check"))
+
 
 class _Transaction:
     def __init__(self, db: sqlite3.Connection) -> None:
@@ -181,4 +209,7 @@ class _Transaction:
         return self.db
 
     def __exit__(self, kind: object, *rest: object) -> None:
-        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+        if kind is None:
+            self.db.execute("COMMIT")
+        elif self.db.in_transaction:  # SQLite may already have rolled back (a full disk)
+            self.db.execute("ROLLBACK")

@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from thcrawl.pipelines.jsonl_writer import COVERAGE_FIELDS
-
 STATS_FILE = "stats.json"
+# The fields whose share of non-empty values is the run's coverage (counted by the store pipeline).
+COVERAGE_FIELDS = ("title", "sapo", "authors", "published_at", "body", "category", "images", "tags", "source",
+                   "see_more")
 ERROR_PREFIXES = ("downloader/exception_type_count/", "spider_exceptions/", "thcrawl/errors/")
 SUCCESS_REASONS = ("finished", "closespider_itemcount")
 OK, DEGRADED, FAILED = "ok", "degraded", "failed"
 MAX_LISTED_FAILURES = 200
+# What the run found and repaired of earlier runs that did not finish (thcrawl.recovery).
+RECOVERY_KEYS = ("articles", "quarantined_lines", "due_again", "temporaries_removed", "torn_lines_cut")
 
 
 def errors_by_kind(stats: dict[str, Any]) -> dict[str, int]:
@@ -34,7 +37,22 @@ def coverage(stats: dict[str, Any]) -> dict[str, float | None]:
     return {f: round(stats.get(f"thcrawl/coverage/{f}", 0) / written, 4) if written else None for f in COVERAGE_FIELDS}
 
 
-def build_summary(stats: dict[str, Any], reason: str, thresholds: dict[str, float] | None = None) -> dict[str, Any]:
+def layer_shares(stats: dict[str, Any]) -> dict[str, float]:
+    """Share of field values each extraction layer gave (cms, jsonld, meta, fallback) over the run."""
+    counts = {k.rsplit("/", 1)[-1]: v for k, v in stats.items() if k.startswith("thcrawl/layers/")}
+    total = sum(counts.values())
+    return {layer: round(count / total, 4) for layer, count in sorted(counts.items())} if total else {}
+
+
+def lost_share(stats: dict[str, Any]) -> float | None:
+    """The share of the article URLs a run tried that it could not turn into a row (after retries)."""
+    failed = stats.get("thcrawl/failed", 0)
+    tried = stats.get("thcrawl/items/written", 0) + failed
+    return round(failed / tried, 4) if tried else None
+
+
+def build_summary(stats: dict[str, Any], reason: str, thresholds: dict[str, float] | None = None,
+                  max_lost_share: float = 0.05) -> dict[str, Any]:
     start = stats.get("start_time")
     finish = stats.get("finish_time") or datetime.now(UTC)
     duration = (finish - start).total_seconds() if start else None
@@ -47,7 +65,10 @@ def build_summary(stats: dict[str, Any], reason: str, thresholds: dict[str, floa
             written == 0 and not stats.get("thcrawl/articles/skipped_known") and sum(errors.values()) > 0):
         status = FAILED
     else:
-        status = DEGRADED if low else OK
+        # Degraded: a layout change (low coverage), articles lost past the tolerated share, or an
+        # exception that only reached the log (thcrawl.health).
+        lost = lost_share(stats) or 0.0
+        status = DEGRADED if low or lost > max_lost_share or stats.get("thcrawl/errors/unhandled") else OK
     return {
         "status": status,
         "finish_reason": reason,
@@ -60,6 +81,7 @@ def build_summary(stats: dict[str, Any], reason: str, thresholds: dict[str, floa
         "failed": stats.get("thcrawl/failed", 0),
         "failed_by_reason": {k.split("/", 2)[-1]: v for k, v in sorted(stats.items()) if k.startswith("thcrawl/failed/")},
         "failures": (stats.get("thcrawl/failures") or [])[:MAX_LISTED_FAILURES],
+        "lost_share": lost_share(stats),
         "duplicates": stats.get("thcrawl/items/duplicate", 0),
         "invalid": stats.get("thcrawl/items/invalid", 0),
         "requests": stats.get("downloader/request_count", 0),
@@ -69,12 +91,20 @@ def build_summary(stats: dict[str, Any], reason: str, thresholds: dict[str, floa
         "retry_after_honoured": stats.get("thcrawl/retry_after/honoured", 0),
         "coverage": cover,
         "coverage_below_threshold": low,
+        "layers": layer_shares(stats),
         "dates": {k.rsplit("/", 1)[-1]: v for k, v in stats.items() if k.startswith("thcrawl/dates/")},
         "errors": errors,
         "recovered_runs": stats.get("thcrawl/recovered_runs", 0),
+        "recovery": {key: stats.get(f"thcrawl/recovery/{key}", 0) for key in RECOVERY_KEYS},
         # A reparse run: its WARC files, captures read, non-article URLs, captures older than the state.
         "reparse": {k.split("/", 2)[-1]: v for k, v in stats.items() if k.startswith("thcrawl/reparse/")} or None,
         "superseded_versions": stats.get("thcrawl/dataset/superseded", 0),
         "duration_seconds": round(duration, 3) if duration is not None else None,
         "output": stats.get("thcrawl/output"),
+        "unreachable": stats.get("thcrawl/unreachable"),
+        # Canonical links that named another on-site URL (kept in canonical_url) or another site (ignored).
+        "canonical": {k.rsplit("/", 1)[-1]: v for k, v in stats.items() if k.startswith("thcrawl/canonical/")},
+        # Links and sub-sitemaps left unfollowed by THCRAWL_MAX_LINKS_PER_PAGE and THCRAWL_MAX_SITEMAPS.
+        "capped": {k.removeprefix("thcrawl/").replace("/capped", ""): v for k, v in sorted(stats.items())
+                   if k.startswith(("thcrawl/links/capped/", "thcrawl/sitemaps/capped"))},
     }

@@ -1,5 +1,6 @@
 """`thcrawl verify DIR`: is an export complete and unaltered? Hashes, sizes and row counts against the
-manifest, every row against the schema, duplicate IDs, months without articles, empty bodies."""
+manifest, every row against the schema, duplicate IDs, months without articles, empty bodies, and files
+in the folder that the manifest does not list."""
 
 from __future__ import annotations
 
@@ -50,6 +51,26 @@ def read_rows(path: Path, fmt: str) -> Iterator[dict[str, Any]]:
         raise ValueError(f"unknown format {fmt!r}")
 
 
+def resource_format(resource: dict[str, Any], manifest: dict[str, Any]) -> str:
+    """thcrawl's format name of a resource ("jsonl" + gzip compression is "jsonl.gz")."""
+    fmt = manifest.get("thcrawl", {}).get("format") or resource.get("format")
+    if fmt == "jsonl" and resource.get("compression") == "gz":
+        return "jsonl.gz"
+    return fmt
+
+
+def resource_bytes(resource: dict[str, Any]) -> int | None:
+    """The size the manifest gives a file (Parquet keeps it under `thcrawl`: Frictionless cannot count it)."""
+    return resource.get("bytes", resource.get("thcrawl", {}).get("bytes"))
+
+
+def unlisted_files(folder: Path, manifest: dict[str, Any]) -> list[str]:
+    """Files of the export that the manifest does not name: added later, or left by another tool."""
+    listed = {resource.get("path") for resource in manifest.get("resources", [])} | {MANIFEST}
+    return sorted(rel for rel in (p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+                  if rel not in listed)
+
+
 def _months_between(first: str, last: str) -> list[str]:
     year, month = int(first[:4]), int(first[5:7])
     out = []
@@ -81,8 +102,8 @@ def verify(folder: Path) -> Report:
             report.findings.append(f"{resource['path']}: missing")
             continue
         size = path.stat().st_size
-        if size != resource.get("bytes"):
-            report.findings.append(f"{resource['path']}: {size} bytes, the manifest says {resource.get('bytes')} "
+        if size != resource_bytes(resource):
+            report.findings.append(f"{resource['path']}: {size} bytes, the manifest says {resource_bytes(resource)} "
                                    "(truncated or altered)")
         expected_hash = str(resource.get("hash", "")).removeprefix("sha256:")
         if sha256_of(path) != expected_hash:
@@ -90,7 +111,7 @@ def verify(folder: Path) -> Report:
         rows = 0
         invalid = 0
         try:
-            for item in read_rows(path, resource.get("format", manifest.get("thcrawl", {}).get("format"))):
+            for item in read_rows(path, resource_format(resource, manifest)):
                 rows += 1
                 errors = validation_errors(item)
                 if errors:
@@ -112,6 +133,9 @@ def verify(folder: Path) -> Report:
         if rows != resource.get("rows"):
             report.findings.append(f"{resource['path']}: {rows} rows, the manifest says {resource.get('rows')}")
         report.rows += rows
+    extra = unlisted_files(folder, manifest)
+    if extra:
+        report.findings.append(f"{len(extra)} file(s) not in the manifest: {', '.join(extra[:MAX_LISTED])}")
     if duplicates:
         report.findings.append(f"{len(duplicates)} duplicate IDs: {', '.join(duplicates[:MAX_LISTED])}")
     if months:

@@ -24,7 +24,7 @@ from warcio.warcwriter import WARCWriter
 
 from thcrawl import __version__
 from thcrawl.dates import VN_TZ, to_iso
-from thcrawl.run import run_dir
+from thcrawl.owner import RunOwner
 
 WARC_DIR = "warc"
 ROTATE_BYTES = 1024**3
@@ -69,7 +69,7 @@ class WarcWriterMiddleware:
     def _open(self) -> WARCWriter:
         if self.writer is None or (self.handle and self.handle.tell() >= ROTATE_BYTES):
             self.close()
-            self.folder = run_dir(self.crawler) / WARC_DIR
+            self.folder = self.crawler.get_extension(RunOwner).run_dir / WARC_DIR
             self.folder.mkdir(parents=True, exist_ok=True)
             stamp = self.folder.parent.name
             self.handle = (self.folder / f"thcrawl-{stamp}-{self.number:05d}.warc.gz").open("ab")
@@ -81,6 +81,16 @@ class WarcWriterMiddleware:
         return self.writer
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        owner = self.crawler.get_extension(RunOwner)
+        if owner is None or not owner.is_open or owner.failed_write:
+            return response  # not a thcrawl run (scrapy fetch, shell), or one that is stopping
+        try:
+            self._record(request, response)
+        except OSError as exc:  # a full disk: the run's owner reports it once and stops the run
+            owner.write_failed(exc, self.folder or owner.run_dir)
+        return response
+
+    def _record(self, request: Request, response: Response) -> None:
         writer = self._open()
         date = request.meta.setdefault(FETCHED_AT, to_iso(datetime.now(VN_TZ)))
         warc_date = _utc(date)
@@ -101,7 +111,6 @@ class WarcWriterMiddleware:
         writer.write_record(request_record)
         self.handle.flush()
         self.crawler.stats.inc_value("thcrawl/warc/records", 2)
-        return response
 
     def close(self, spider: Spider | None = None) -> None:
         if self.handle is not None:

@@ -31,7 +31,9 @@ def _types(obj: dict[str, Any]) -> set[str]:
 def _load_json(text: str) -> Any:
     try:
         return orjson.loads(text)
-    except orjson.JSONDecodeError:
+    except orjson.JSONDecodeError as exc:
+        if "depth" in str(exc):
+            raise  # nested past orjson's 1,024 levels: no metadata; the lenient parser would only recurse
         # CMS templates leave raw newlines inside JSON strings, which only the lenient parser reads.
         return json.loads(text, strict=False)
 

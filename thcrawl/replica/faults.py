@@ -3,7 +3,10 @@
 Each fault picks its own share of article paths by a hash of the path, so a run is repeatable.
 Transient faults (5xx, 429, timeout, truncated) hit only the first request for a path and a retry
 succeeds; permanent ones (offsite, loop, huge) make an article unreachable for as long as they are on;
-the others (slow, malformed, charset, endless, badfeed, bomb) are answered but badly.
+the others (slow, malformed, charset, endless, badfeed, bomb) are answered but badly. The page faults
+(canonical, offcanonical, deepnest, deepjson) are not part of 'all' and are asked for by name: a canonical
+link naming another article of the site or another site, elements nested 5,000 deep in the body, and a
+JSON-LD block nested 5,000 deep.
 """
 
 from __future__ import annotations
@@ -13,9 +16,14 @@ from dataclasses import dataclass, field
 
 TRANSIENT = ("5xx", "429", "timeout", "truncated")
 PERMANENT = ("offsite", "loop", "huge")
-ARTICLE_FAULTS = (*TRANSIENT, *PERMANENT, "slow", "malformed", "charset")
+PAGE_FAULTS = ("canonical", "offcanonical", "deepnest", "deepjson")
+# Page faults come last, so each older fault keeps its slice of the articles (and its tests' truth).
+ARTICLE_FAULTS = (*TRANSIENT, *PERMANENT, "slow", "malformed", "charset", *PAGE_FAULTS)
 SITE_FAULTS = ("endless", "badfeed", "bomb")
-ALL = (*ARTICLE_FAULTS, *SITE_FAULTS)
+ALL = (*ARTICLE_FAULTS[: -len(PAGE_FAULTS)], *SITE_FAULTS)
+KNOWN = (*ARTICLE_FAULTS, *SITE_FAULTS)
+NESTING_DEPTH = 5000
+OFFSITE_CANONICAL_HOST = "https://sister-site.invalid"  # .invalid never resolves
 DEFAULT_RATES = {"5xx": 0.05, "429": 0.03, "timeout": 0.02, "truncated": 0.03, "offsite": 0.01, "loop": 0.01,
                  "huge": 0.005, "slow": 0.02, "malformed": 0.03, "charset": 0.03}
 TIMEOUT_SECONDS = 4.0  # longer than the DOWNLOAD_TIMEOUT the tests give the crawler
@@ -44,8 +52,8 @@ class FaultPlan:
                 continue
             names = ALL if name == "all" else (name,)
             for one in names:
-                if one not in ALL:
-                    raise ValueError(f"unknown fault {one!r}; known: {', '.join(ALL)}, all")
+                if one not in KNOWN:
+                    raise ValueError(f"unknown fault {one!r}; known: {', '.join(KNOWN)}, all")
                 try:
                     rate = float(share) if share else DEFAULT_RATES.get(one, 1.0)
                 except ValueError:
@@ -80,6 +88,16 @@ def malform(html: str) -> str:
     """Broken markup a browser still shows: stray '<', unclosed and mis-nested tags, a cut-off comment."""
     return (html.replace("</p>", "", 3).replace("<h2 ", "<h2 <<", 1).replace("</body>", "<div><span><b>")
             .replace("</html>", "<!-- never closed") + "<p>&notanentity; <</p>")
+
+
+def deep_elements(depth: int = NESTING_DEPTH) -> str:
+    """Elements nested `depth` deep around nothing: the page's text is unchanged, its tree is not."""
+    return "<div>" * depth + "<span></span>" + "</div>" * depth
+
+
+def deep_jsonld(depth: int = NESTING_DEPTH) -> str:
+    """A JSON-LD block of arrays nested `depth` deep (besides the page's real one)."""
+    return f'<script type="application/ld+json">{{"@type": "Thing", "x": {"[" * depth}{"]" * depth}}}</script>'
 
 
 BILLION_LAUGHS = """<?xml version="1.0"?>

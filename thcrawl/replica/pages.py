@@ -255,5 +255,5 @@ def sitemap(site: ReplicaSite, base: str, year: int, month: int, first: int, las
             f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n')
 
 
-def robots(base: str) -> str:
-    return f"User-agent: *\nDisallow: /search\nCrawl-delay: {ROBOTS_CRAWL_DELAY}\nSitemap: {base}/sitemap.xml\n"
+def robots(base: str, crawl_delay: float = ROBOTS_CRAWL_DELAY) -> str:
+    return f"User-agent: *\nDisallow: /search\nCrawl-delay: {crawl_delay:g}\nSitemap: {base}/sitemap.xml\n"

@@ -6,7 +6,7 @@ import re
 import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -44,17 +44,23 @@ class Response:
 class Replica:
     """Routes a path to a document of the generated site."""
 
-    def __init__(self, site: ReplicaSite, base_url: str = "", faults: FaultPlan | None = None) -> None:
+    def __init__(self, site: ReplicaSite, base_url: str = "", faults: FaultPlan | None = None,
+                 crawl_delay: float = pages.ROBOTS_CRAWL_DELAY) -> None:
         self.site = site
         self.base_url = base_url
         self.faults = faults or FaultPlan()
+        self.crawl_delay = crawl_delay
         self.counter_lock = threading.Lock()
         self.requests = 0
         self.attempts: Counter[str] = Counter()
+        # When each request arrived (monotonic seconds) and its path: how a crawler's manners look from the
+        # site's side. Bounded, so a long-running replica does not grow without end.
+        self.arrivals: deque[tuple[float, str]] = deque(maxlen=100_000)
 
     def route(self, target: str) -> Response:
         path, _, query = target.partition("?")
         with self.counter_lock:
+            self.arrivals.append((time.monotonic(), target))
             self.requests += 1
             self.attempts[path] += 1
             attempt = self.attempts[path]
@@ -72,7 +78,7 @@ class Replica:
         if path in ("/", "/index.htm"):
             return Response(200, pages.home(site))
         if path == "/robots.txt":
-            return Response(200, pages.robots(base), "text/plain; charset=utf-8")
+            return Response(200, pages.robots(base, self.crawl_delay), "text/plain; charset=utf-8")
         if path == "/truyen-hinh.htm":
             return Response(200, pages.live_tv_page())
         if path == "/sitemap.xml":
@@ -178,6 +184,12 @@ class Replica:
                              "http://10.255.255.1/bai-noi-bo-180250101000000003.htm"))
             html = html.replace('<h3 class="box-title">Xem thêm</h3><div class="box-stream">',
                                 f'<h3 class="box-title">Xem thêm</h3><div class="box-stream">{foreign}', 1)
+        if kind in ("canonical", "offcanonical"):
+            html = self._move_canonical(path, html, kind)
+        elif kind == "deepnest":
+            html = html.replace('data-role="content">', 'data-role="content">' + fault_kinds.deep_elements(), 1)
+        elif kind == "deepjson":
+            html = html.replace("</head>", fault_kinds.deep_jsonld() + "</head>", 1)
         if kind == "slow":
             response.drip = 1.5
         elif kind == "malformed":
@@ -190,6 +202,23 @@ class Replica:
                 html = html.replace('<meta charset="utf-8" />', "")
         response.body = html.encode("utf-8")
         return response
+
+    def canonical_target(self, path: str) -> str | None:
+        """Where the canonical fault's page points: the next article of the site (or the same path on
+        another site, for offcanonical)."""
+        kind = self.faults.article_fault(path)
+        if kind == "offcanonical":
+            return fault_kinds.OFFSITE_CANONICAL_HOST + path
+        index = self.site.index_of(article_id(path) or "")
+        if kind != "canonical" or index is None:
+            return None
+        return self.base_url + self.site.article((index + 1) % self.site.visible_count).path
+
+    def _move_canonical(self, path: str, html: str, kind: str) -> str:
+        # The canonical link, og:url and JSON-LD's mainEntityOfPage all name the other URL, as on a
+        # syndicated copy.
+        target = self.canonical_target(path)
+        return html.replace(f'{self.base_url}{path}"', f'{target}"') if target else html
 
     @staticmethod
     def _not_found() -> Response:
@@ -255,10 +284,10 @@ class ReplicaServer:
     """The replica on 127.0.0.1 (port 0 picks a free one); use as a context manager or start()/stop()."""
 
     def __init__(self, site: ReplicaSite, port: int = 0, host: str = "127.0.0.1",
-                 faults: FaultPlan | None = None) -> None:
+                 faults: FaultPlan | None = None, crawl_delay: float = pages.ROBOTS_CRAWL_DELAY) -> None:
         self.httpd = _QuietServer((host, port), _Handler)
         self.base_url = f"http://{host}:{self.httpd.server_address[1]}"
-        self.replica = Replica(site, self.base_url, faults)
+        self.replica = Replica(site, self.base_url, faults, crawl_delay)
         self.httpd.RequestHandlerClass = type("Handler", (_Handler,), {"replica": self.replica})
         self._thread: threading.Thread | None = None
 
