@@ -16,6 +16,8 @@ from typing import Any
 
 import scrapy
 
+from thcrawl.article_item import NOT_ARTICLE
+from thcrawl.identity import AGREES
 from thcrawl.items import Article
 from thcrawl.owner import RunOwner
 from thcrawl.reparse import CaptureExtractor, Extracted, plan_tasks
@@ -58,8 +60,12 @@ class ReparseSpider(scrapy.Spider):
                 if self.older_than_state(state, extracted):
                     stats.inc_value("thcrawl/reparse/older_than_state")
                 elif extracted.item is None:
-                    self.not_an_article(extracted.url)
+                    if extracted.error:
+                        self.logger.error("cannot extract %s: %s", extracted.url, extracted.error)
+                    self.failed(extracted.url, extracted.failure)
                 else:
+                    if extracted.identity != AGREES:
+                        stats.inc_value(f"thcrawl/canonical/{extracted.identity}")
                     yield extracted.item
 
     @staticmethod
@@ -68,12 +74,13 @@ class ReparseSpider(scrapy.Spider):
         known = state.known(article_id(extracted.url))
         return bool(known and known.last_crawled and extracted.crawled_at < known.last_crawled)
 
-    def not_an_article(self, url: str) -> None:
+    def failed(self, url: str, reason: str) -> None:
         """Counted and listed in stats.json like a crawl's failure (not kept as due again: no fetch can fix it)."""
         stats = self.crawler.stats
-        stats.inc_value("thcrawl/pages/not_article")
+        if reason == NOT_ARTICLE:
+            stats.inc_value("thcrawl/pages/not_article")
         stats.inc_value("thcrawl/failed")
-        stats.inc_value("thcrawl/failed/not_article")
+        stats.inc_value(f"thcrawl/failed/{reason}")
         listed = stats.get_value("thcrawl/failures") or []
         if len(listed) < MAX_LISTED_FAILURES:
-            stats.set_value("thcrawl/failures", [*listed, {"url": url, "reason": "not_article"}])
+            stats.set_value("thcrawl/failures", [*listed, {"url": url, "reason": reason}])

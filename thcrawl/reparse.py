@@ -36,7 +36,7 @@ from typing import Any, NamedTuple
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from thcrawl.article_item import article_item
+from thcrawl.article_item import PARSE_ERROR, article_item
 from thcrawl.dates import to_iso
 from thcrawl.items import Article
 from thcrawl.urls import article_id
@@ -129,7 +129,10 @@ class Task(NamedTuple):
 class Extracted(NamedTuple):
     url: str
     crawled_at: str
-    item: Article | None  # None: the page is not an article
+    item: Article | None  # None: see failure
+    failure: str | None = None  # not_article or parse_error
+    identity: str | None = None  # how the canonical link compared with the URL (thcrawl.identity)
+    error: str | None = None  # the exception of a page the page object failed on (a bug), for the log
 
 
 class TaskResult(NamedTuple):
@@ -213,8 +216,14 @@ def extract_range(task: Task) -> TaskResult:
                     continue
                 crawled_at = _crawled_at(record.rec_headers.get_header("WARC-Date"))
                 content_type = record.http_headers.get_header("Content-Type")
-                item = article_item(record.content_stream().read(), url, content_type, crawled_at)
-                extracted.append(Extracted(url, crawled_at, item))
+                body = record.content_stream().read()
+                try:
+                    # The crawl's site is the origin of every URL it fetched (it never leaves the site).
+                    result = article_item(body, url, content_type, crawled_at, site_url=url)
+                except Exception as exc:  # a bug of the page object: reported, and the reparse goes on
+                    extracted.append(Extracted(url, crawled_at, None, PARSE_ERROR, error=repr(exc)))
+                    continue
+                extracted.append(Extracted(url, crawled_at, result.item, result.failure, result.identity))
     except (ArchiveLoadFailed, OSError, ValueError, EOFError, zlib.error) as exc:
         return TaskResult(records, not_articles, extracted, f"{task.path} at byte {task.start}: {exc}")
     return TaskResult(records, not_articles, extracted)
