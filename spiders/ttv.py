@@ -24,10 +24,11 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from thcrawl.article_item import NOT_ARTICLE, PARSE_ERROR, article_item
 from thcrawl.dates import VN_TZ, normalize_date, parse_bound, to_iso
-from thcrawl.extract import ArticlePage, ListingPage, NotHtmlError
+from thcrawl.extract import ListingPage, NotHtmlError
 from thcrawl.extract.feed import FeedError, FeedPage, SitemapPage
-from thcrawl.identity import AGREES, settle_identity
+from thcrawl.identity import AGREES
 from thcrawl.owner import OWNER_REASONS, RunOwner
 from thcrawl.reachability import reach_problem
 from thcrawl.safety import manners_problem
@@ -379,26 +380,21 @@ class TtvSpider(scrapy.Spider):
             self.record_failure(response.url, "not_html")
             return
         try:
-            page = ArticlePage(response.body, response.url, content_type=self.content_type(response))
-            is_article = page.is_article()
-            item = page.to_item(crawled_at=to_iso(self.fetched_at(response))) if is_article else None
-        except NotHtmlError:
-            is_article = False
-        except RecursionError:
-            # Nesting deeper than the page object's walk can go: listed, and fetched again next run.
-            self.record_failure(response.url, "parse_error")
-            return
+            result = article_item(response.body, response.url, self.content_type(response),
+                                  to_iso(self.fetched_at(response)), self.base_url)
         except Exception:
             self.logger.exception("cannot extract %s", response.url)  # a bug: counted as unhandled
-            self.record_failure(response.url, "parse_error")
+            self.record_failure(response.url, PARSE_ERROR)
             return
-        if not is_article:
-            self.crawler.stats.inc_value("thcrawl/pages/not_article")
-            self.record_failure(response.url, "not_article")
+        item = result.item
+        if item is None:
+            if result.failure == NOT_ARTICLE:
+                self.crawler.stats.inc_value("thcrawl/pages/not_article")
+            # Nesting deeper than the page object's walk can go (parse_error): listed, fetched again next run.
+            self.record_failure(response.url, result.failure)
             return
-        agreement = settle_identity(item, response.url, page.canonical_url, self.base_url)
-        if agreement != AGREES:
-            self.crawler.stats.inc_value(f"thcrawl/canonical/{agreement}")
+        if result.identity != AGREES:
+            self.crawler.stats.inc_value(f"thcrawl/canonical/{result.identity}")
         yield item
         if self.follow_see_more:
             for entry in self.capped([*item.see_more, *item.related], "see_more"):

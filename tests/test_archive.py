@@ -9,6 +9,8 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -291,13 +293,37 @@ def test_warc_is_readable_by_warcio(crawled):
     assert any(status == "301" for _, _, status in records)  # legacy URLs redirect, and that is kept too
 
 
-def test_reparse_gives_the_crawl_items(crawled, tmp_path):
-    result = run_cli("reparse", str(next(crawled.glob("runs/*/warc"))), "--out", str(tmp_path / "re"))
+def test_reparse_gives_the_crawl_items_in_a_data_folder(crawled, dataset, tmp_path):
+    out = tmp_path / "re"
+    result = run_cli("reparse", str(next(crawled.glob("runs/*/warc"))), "--out", str(out), "--jobs", "2")
     assert result.returncode == 0, result.stderr
-    reparsed = {r["id"]: r for r in read_jsonl(tmp_path / "re" / "articles.jsonl")}
+    reparsed = {r["id"]: r for r in read_jsonl(next(out.glob("runs/*/articles.jsonl")))}
     crawled_items = {r["id"]: r for r in read_jsonl(next(crawled.glob("runs/*/articles.jsonl")))}
     assert len(reparsed) == ARTICLES and reparsed == crawled_items
+    assert {row["id"]: row for path in iter_dataset(out) for row in read_jsonl(path)} == dataset
     assert all(validation_errors(r) == [] for r in reparsed.values())
+    stats = json.loads(next(out.glob("runs/*/stats.json")).read_text("utf-8"))
+    assert stats["status"] == "ok" and stats["mode"] == "reparse" and stats["new"] == ARTICLES
+    read = stats["reparse"]  # home, listings and robots.txt were captured too, and are not articles
+    assert read["captures"] - read["not_article_url"] == ARTICLES and read["not_article_url"] > 0
+
+
+def test_reparsed_folder_exports_and_verifies(crawled, tmp_path):
+    out = tmp_path / "re"
+    assert run_cli("reparse", str(next(crawled.glob("runs/*/warc"))), "--out", str(out)).returncode == 0
+    assert export(out, tmp_path / "export", "jsonl.gz").returncode == 0
+    result = run_cli("verify", str(tmp_path / "export"))
+    assert result.returncode == 0 and f"{ARTICLES} rows" in result.stdout, result.stdout
+
+
+def test_reparse_into_the_crawled_folder_leaves_unchanged_items_alone(crawled, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(crawled, copy)
+    before = {p.relative_to(copy): p.read_bytes() for p in (copy / "articles").rglob("*.jsonl")}
+    result = run_cli("reparse", str(next(copy.glob("runs/*/warc"))), "--out", str(copy))
+    assert result.returncode == 0, result.stderr
+    assert f"0 new, 0 updated, {ARTICLES} unchanged" in result.stdout
+    assert {p.relative_to(copy): p.read_bytes() for p in (copy / "articles").rglob("*.jsonl")} == before
 
 
 def test_reparse_rejects_non_warc(tmp_path):
@@ -305,4 +331,73 @@ def test_reparse_rejects_non_warc(tmp_path):
     bogus.write_bytes(b"not a warc at all")
     result = run_cli("reparse", str(bogus), "--out", str(tmp_path / "o"))
     assert result.returncode == 2 and "not a WARC" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "o").exists()  # refused before anything is written
+    bad_jobs = run_cli("reparse", str(bogus), "--jobs", "0")
+    assert bad_jobs.returncode == 2 and "--jobs" in bad_jobs.stderr
 
+
+# -- WACZ ------------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def wacz_file(crawled):
+    found = list(crawled.glob("runs/*/*.wacz"))
+    assert len(found) == 1, "crawl --warc packages its run as a WACZ"
+    return found[0]
+
+
+def test_wacz_passes_py_wacz_validate(wacz_file, tmp_path):
+    tool = Path(sys.executable).with_name("wacz")  # the console script: `python -m wacz` exits 0 on failure
+    if not tool.exists():
+        pytest.skip("py-wacz's `wacz` tool (the test extra) is not installed")
+    result = subprocess.run([str(tool), "validate", "-f", str(wacz_file)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "is valid" in result.stdout, result.stdout + result.stderr
+    damaged = tmp_path / "damaged.wacz"  # the validator can fail: one changed byte in the pages list
+    with zipfile.ZipFile(wacz_file) as source, zipfile.ZipFile(damaged, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            target.writestr(info, data.replace(b'"ts"', b'"TS"', 1) if info.filename.startswith("pages/") else data)
+    result = subprocess.run([str(tool), "validate", "-f", str(damaged)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "the passed WACZ is invalid" in result.stdout
+
+
+def test_wacz_holds_the_warcs_an_index_and_every_article_fetched(wacz_file, crawled):
+    with zipfile.ZipFile(wacz_file) as archive:
+        names = archive.namelist()
+        pages = [json.loads(line) for line in archive.read("pages/pages.jsonl").splitlines()]
+        index = archive.read("indexes/index.cdxj").decode().splitlines()
+        package = json.loads(archive.read("datapackage.json"))
+        warcs = {n for n in names if n.startswith("archive/")}
+        assert all(archive.getinfo(n).compress_type == zipfile.ZIP_STORED for n in warcs)
+    assert warcs == {f"archive/{p.name}" for p in crawled.glob("runs/*/warc/*.warc.gz")}
+    assert pages[0]["format"] == "json-pages-1.0"
+    items = {r["url"]: r for r in read_jsonl(next(crawled.glob("runs/*/articles.jsonl")))}
+    listed = {p["url"]: p for p in pages[1:]}
+    assert len(listed) == len(pages) - 1 == ARTICLES and set(listed) == set(items)
+    some = next(iter(items.values()))
+    assert listed[some["url"]]["title"] == some["title"]
+    assert listed[some["url"]]["ts"][:19] == datetime.fromisoformat(some["crawled_at"]).astimezone(UTC).isoformat()[:19]
+    assert any(line.split(" ", 2)[2].find(some["url"].split("://")[1].split("/", 1)[1]) > 0 for line in index)
+    assert {r["path"] for r in package["resources"]} == set(names) - {"datapackage.json", "datapackage-digest.json"}
+    assert package["wacz_version"] == "1.1.1"
+
+
+def test_warcinfo_names_software_operator_robots_and_settings(crawled):
+    path = next(crawled.glob("runs/*/warc/*.warc.gz"))
+    with path.open("rb") as handle:
+        record = next(iter(ArchiveIterator(handle)))
+        fields = dict(line.split(": ", 1) for line in record.content_stream().read().decode().splitlines() if line)
+    assert record.rec_type == "warcinfo"
+    assert fields["software"].startswith("thcrawl/") and "Scrapy/" in fields["software"]
+    assert fields["operator"] == "https://github.com/thcrawl/thcrawl#contact"
+    assert fields["robots"] == "obey"
+    assert fields["isPartOf"] == f"thcrawl-run-{path.parent.parent.name}"
+    settings = json.loads(fields["thcrawl-settings"])
+    assert settings["ROBOTSTXT_OBEY"] is True and settings["DOWNLOAD_DELAY"] == 0  # --fast, as crawled
+    assert settings["USER_AGENT"].startswith("thcrawl/")
+
+
+def test_wacz_command_refuses_a_run_without_warc(tmp_path):
+    (tmp_path / "runs" / "x").mkdir(parents=True)
+    result = run_cli("wacz", str(tmp_path / "runs" / "x"))
+    assert result.returncode == 2 and "no WARC files" in result.stderr and "Traceback" not in result.stderr

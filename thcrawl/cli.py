@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import sys
@@ -112,8 +111,12 @@ def _report(result: CrawlResult) -> None:
     summary = result.summary or {}
     if summary.get("status") == "lock_held":
         return  # the run logged the one line: another thcrawl run (pid N) is using DATA
-    if result.run_dir:
-        print(f"output: {result.run_dir}")
+    _report_summary(result.run_dir, summary)
+
+
+def _report_summary(run_dir: Path | None, summary: dict | None) -> None:
+    if run_dir:
+        print(f"output: {run_dir}")
     if summary:
         errors = sum(summary["errors"].values())
         print(f"summary: {summary['status']}, {summary['mode']} run: {summary['articles']} articles "
@@ -153,7 +156,37 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     report = _write_report(options.data_dir, quiet=as_json) if result.run_dir and not result.write_failed else None
     if as_json:
         _report_json(result, report)
+    if args.warc and result.run_dir and not result.write_failed and (result.run_dir / "warc").is_dir():
+        try:
+            _package(result.run_dir, None, quiet=as_json)
+        except (ValueError, OSError) as exc:
+            print(f"thcrawl: error: the run's WACZ was not written: {exc}", file=sys.stderr)
+            return result.exit_code or 1
     return result.exit_code
+
+
+def _package(run_dir: Path, out: Path | None, quiet: bool = False) -> None:
+    from time import monotonic
+
+    from thcrawl.wacz import package_run
+
+    started = monotonic()
+    result = package_run(run_dir, out)
+    if not quiet:
+        print(f"wacz: {result.path} ({result.pages} article pages, {result.warcs} WARC file(s) of "
+              f"{result.warc_bytes / 2**20:.1f} MB -> {result.bytes / 2**20:.1f} MB, "
+              f"{monotonic() - started:.1f} s)")
+
+
+def cmd_wacz(args: argparse.Namespace) -> int:
+    run_dir = Path(args.run_dir)
+    if not run_dir.is_dir():
+        raise CliError(f"{run_dir} is not a run folder")
+    try:
+        _package(run_dir, Path(args.out) if args.out else None)
+    except (ValueError, OSError) as exc:
+        raise CliError(str(exc)) from exc
+    return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -237,7 +270,8 @@ def _add_crawl_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--recheck-hours", type=float, default=None, metavar="H",
                          help="re-fetch known articles listed in the last H hours (default: 48)")
     command.add_argument("--warc", action="store_true",
-                         help="also keep every request and response in WARC files under the run folder")
+                         help="also keep every request and response in WARC files under the run folder, "
+                              "and package the run as a WACZ at the end")
     command.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                          help="override a Scrapy or thcrawl setting (repeatable)")
 
@@ -292,42 +326,29 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_reparse(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
+    from thcrawl.reparse import ReparseOptions, WarcError, find_warcs, run_reparse
 
-    from thcrawl.jsonl import dumps_line
-    from thcrawl.reparse import ReparseCounts, WarcError, reparse
-    from thcrawl.validation import validation_errors
-
-    paths = []
-    for target in args.warcs:
-        path = Path(target)
-        found = sorted(path.rglob("*.warc.gz")) + sorted(path.rglob("*.warc")) if path.is_dir() else [path]
-        if not found or not all(p.is_file() for p in found):
-            raise CliError(f"{target}: no WARC file there")
-        paths.extend(found)
-    out = Path(args.out) if args.out else Path("data") / "reparse" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    if args.jobs is not None and args.jobs < 1:
+        raise CliError("--jobs must be at least 1")
+    out = Path(args.out)
     if out.exists() and not out.is_dir():
-        raise CliError(f"--out must name a folder, and {out} is a file")
-    created = [part for part in (out, *out.parents) if not part.exists()]
-    out.mkdir(parents=True, exist_ok=True)
-    counts = ReparseCounts()
-    invalid = 0
-    partial = out / "articles.jsonl.part"  # renamed when every WARC was read: a bad input leaves nothing
+        raise CliError(f"--out must name a data folder, and {out} is a file")
     try:
-        with partial.open("w", encoding="utf-8") as handle:
-            for item in reparse(paths, counts):
-                invalid += bool(validation_errors(item))
-                handle.write(dumps_line(item))
-        partial.replace(out / "articles.jsonl")
-    except WarcError as exc:
-        partial.unlink(missing_ok=True)
-        for folder in created:  # innermost first; only the folders this command made, if still empty
-            with contextlib.suppress(OSError):
-                folder.rmdir()
+        paths = find_warcs(args.warcs)
+        options = ReparseOptions(warcs=paths, data_dir=out, jobs=args.jobs or os.cpu_count() or 1,
+                                 settings={"LOG_LEVEL": args.log_level.upper(), **_settings_pairs(args.set)})
+        result = run_reparse(options)
+    except (WarcError, ValueError) as exc:
         raise CliError(str(exc)) from exc
-    print(f"re-parsed {counts.articles} articles from {counts.records} archived pages of {len(paths)} WARC file(s) "
-          f"({counts.failed} not articles, {invalid} invalid) -> {out / 'articles.jsonl'}")
-    return 0
+    if result.lock_message:
+        print(f"thcrawl: {result.lock_message}; exiting", file=sys.stderr)
+        return result.exit_code
+    for run in result.runs:
+        print(f"reparse of {run.group.name} ({len(run.group.files)} WARC file(s)):")
+        _report_summary(run.run_dir, run.summary)
+    print(f"re-parsed {len(paths)} WARC file(s) in {len(result.runs)} run(s) with {options.jobs} job(s) "
+          f"into {options.data_dir / 'articles'}")
+    return result.exit_code
 
 
 EXIT_CODES = """exit codes:
@@ -403,10 +424,27 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("folder", metavar="DIR", help="an export folder holding datapackage.json")
     verify.set_defaults(func=cmd_verify)
 
-    reparse = commands.add_parser("reparse", help="re-extract articles from WARC files with today's page objects")
+    reparse = commands.add_parser(
+        "reparse", help="re-extract articles from WARC files with today's page objects, into a data folder",
+        description="Run archived article pages through today's page objects and the crawl's pipelines into a "
+                    "data folder (DIR/articles/YYYY/MM.jsonl, state, one run folder per crawl run archived). "
+                    "Into an existing data folder, a changed item becomes a new version; the rest is left alone.")
     reparse.add_argument("warcs", nargs="+", metavar="WARC", help="WARC files or folders holding them")
-    reparse.add_argument("--out", default=None, metavar="DIR", help="output folder (default: data/reparse/<UTC time>)")
+    reparse.add_argument("--out", default="data", metavar="DIR", help="data folder (default: data)")
+    reparse.add_argument("--jobs", type=int, default=None, metavar="N",
+                         help="worker processes that parse pages (default: the machine's cores)")
+    reparse.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: WARNING)")
+    reparse.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                         help="override a Scrapy or thcrawl setting (repeatable)")
     reparse.set_defaults(func=cmd_reparse)
+
+    wacz = commands.add_parser("wacz", help="package a run's WARC files as a WACZ (archive, index, pages list)",
+                               description="Write RUN_DIR/<run>.wacz from RUN_DIR/warc/: the WARC files, a CDXJ "
+                                           "index, the list of article pages fetched and datapackage.json with "
+                                           "their sha256. `thcrawl crawl --warc` does this at the end of a run.")
+    wacz.add_argument("run_dir", metavar="RUN_DIR", help="a run folder of a crawl made with --warc")
+    wacz.add_argument("--out", default=None, metavar="FILE", help="where to write it (default: RUN_DIR/<run>.wacz)")
+    wacz.set_defaults(func=cmd_wacz)
 
     replica = commands.add_parser("replica", help="serve a replica of the site on 127.0.0.1 until Ctrl-C")
     replica.add_argument("--articles", type=int, default=1000, help="articles, 10 to 200,000 (default: 1000)")

@@ -88,6 +88,7 @@ def merge_journal(journal: Path, data_dir: Path, state: StateStore) -> MergeResu
     root = data_dir / DATASET_DIR
     root.mkdir(parents=True, exist_ok=True)
     month_by_id: dict[str, str] = {}
+    months: dict[str, str] = {}
     with tempfile.TemporaryDirectory(dir=root, prefix=".merge-") as spool_dir:
         spools: dict[str, Any] = {}
         try:
@@ -97,6 +98,7 @@ def merge_journal(journal: Path, data_dir: Path, state: StateStore) -> MergeResu
                         continue
                     item = loads_line(line)
                     month = month_of(item)
+                    month = months.setdefault(month, month)  # one string per month, not one per row
                     month_by_id[item["id"]] = month  # a later line of the same article wins
                     if month not in spools:
                         spools[month] = open(Path(spool_dir) / f"{month}.jsonl", "wb")  # noqa: SIM115

@@ -38,7 +38,8 @@ class ProgressLine:
 
     def line(self, spider: Spider) -> str:
         stats = self.crawler.stats
-        pages = stats.get_value("response_received_count", 0)
+        # A reparse reads archived captures instead of receiving responses.
+        pages = stats.get_value("response_received_count", 0) or stats.get_value("thcrawl/reparse/captures", 0)
         articles = stats.get_value("thcrawl/items/written", 0)
         errors = sum(v for k, v in stats.get_stats().items()
                      if k.startswith(("downloader/exception_type_count/", "spider_exceptions/"))) + \

@@ -61,6 +61,7 @@ class Known:
     first_seen: str
     updated_at: str | None
     month: str | None
+    last_crawled: str | None = None
 
 
 class StateStore:
@@ -79,7 +80,8 @@ class StateStore:
     def known(self, article_id: str | None) -> Known | None:
         if not article_id:
             return None
-        row = self.db.execute("SELECT id, content_sha256, version, first_seen, updated_at, month FROM articles "
+        row = self.db.execute("SELECT id, content_sha256, version, first_seen, updated_at, month, last_crawled "
+                              "FROM articles "
                               "WHERE id = ?", (article_id,)).fetchone()
         return Known(*row) if row else None
 
@@ -110,7 +112,8 @@ class StateStore:
     def set_months(self, months: dict[str, str]) -> None:
         """Where the dataset holds each article (updated after a dataset merge)."""
         with self.transaction():
-            self.db.executemany("UPDATE articles SET month = ? WHERE id = ?", [(m, i) for i, m in months.items()])
+            # A generator: a run can hold the whole archive, and a list would hold a tuple per article.
+            self.db.executemany("UPDATE articles SET month = ? WHERE id = ?", ((m, i) for i, m in months.items()))
 
     def article_count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]

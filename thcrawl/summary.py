@@ -109,6 +109,8 @@ def build_summary(stats: dict[str, Any], reason: str, thresholds: dict[str, floa
         "errors": errors,
         "recovered_runs": stats.get("thcrawl/recovered_runs", 0),
         "recovery": {key: stats.get(f"thcrawl/recovery/{key}", 0) for key in RECOVERY_KEYS},
+        # A reparse run: its WARC files, captures read, non-article URLs, captures older than the state.
+        "reparse": {k.split("/", 2)[-1]: v for k, v in stats.items() if k.startswith("thcrawl/reparse/")} or None,
         "superseded_versions": stats.get("thcrawl/dataset/superseded", 0),
         "duration_seconds": round(duration, 3) if duration is not None else None,
         "output": stats.get("thcrawl/output"),

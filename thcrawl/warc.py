@@ -8,14 +8,17 @@ the archive later (`thcrawl reparse`) gives the same items the crawl gave.
 from __future__ import annotations
 
 import io
+import json
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
 
+import scrapy
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
+from scrapy.settings import Settings
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -26,6 +29,10 @@ from thcrawl.owner import RunOwner
 WARC_DIR = "warc"
 ROTATE_BYTES = 1024**3
 FETCHED_AT = "fetched_at"
+# The settings that say how the crawl treated the site, in every warcinfo record.
+WARCINFO_SETTINGS = ("THCRAWL_BASE_URL", "USER_AGENT", "ROBOTSTXT_OBEY", "THCRAWL_HONOUR_CRAWL_DELAY",
+                     "DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED", "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN",
+                     "THCRAWL_MODE", "THCRAWL_RECHECK_HOURS", "DOWNLOAD_MAXSIZE")
 
 
 class FetchTimeMiddleware:
@@ -69,7 +76,7 @@ class WarcWriterMiddleware:
             self.number += 1
             self.writer = WARCWriter(self.handle, gzip=True, warc_version="WARC/1.1")
             info = self.writer.create_warcinfo_record(
-                self.handle.name, {"software": f"thcrawl/{__version__}", "format": "WARC File Format 1.1"})
+                Path(self.handle.name).name, warcinfo_fields(self.crawler.settings, stamp))
             self.writer.write_record(info)
         return self.writer
 
@@ -110,6 +117,25 @@ class WarcWriterMiddleware:
             self.handle.close()
             self.handle = None
             self.writer = None
+
+
+def warcinfo_fields(settings: Settings, run_id: str) -> dict[str, str]:
+    """What the warcinfo record at the head of each file says: who made the capture, how to reach its operator,
+    how it treated robots.txt, and the settings of the crawl. `isPartOf` names the run, so that `thcrawl
+    reparse` can tell which files one crawl wrote."""
+    crawl_settings = {name: settings.get(name) for name in WARCINFO_SETTINGS}
+    return {
+        "software": f"thcrawl/{__version__} (Scrapy/{scrapy.__version__}, warcio)",
+        "format": "WARC File Format 1.1",
+        "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+        "isPartOf": f"thcrawl-run-{run_id}",
+        "operator": settings.get("THCRAWL_CONTACT_URL") or "",
+        "http-header-user-agent": settings.get("USER_AGENT") or "",
+        # Heritrix's words: "obey" (robots.txt followed) or "ignore".
+        "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+        "description": f"thcrawl crawl of {settings.get('THCRAWL_BASE_URL')}",
+        "thcrawl-settings": json.dumps(crawl_settings, ensure_ascii=False, sort_keys=True, default=str),
+    }
 
 
 def _utc(iso: str) -> str:
