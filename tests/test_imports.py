@@ -19,10 +19,11 @@ print(len(names))
 # The generic fallback imports its extractor lazily inside trafilatura (justext -> lxml.html.clean):
 # extracting one small page proves the whole chain is installed.
 FALLBACK_RUNS = """
+from lxml import html
 from thcrawl.extract.fallback import generic_paragraphs
 words = " ".join(["word"] * 60)
 page = f"<html><body><article><p>{words} one.</p><p>{words} two.</p></article></body></html>"
-print(len(generic_paragraphs(page)))
+print(len(generic_paragraphs(html.fromstring(page))))
 """
 
 

@@ -55,13 +55,13 @@ def test_a_failing_monitor_sends_an_email_naming_it(server, tmp_path):
 
 def test_layer_drift_compares_with_the_last_run(server, tmp_path):
     """With no drop allowed at all (a negative limit), the second run's comparison with the first fails:
-    the monitor did read the earlier run's layer shares from the state."""
+    the monitor did read the earlier run's CMS-layer shares (its stats.json, kept in the state)."""
     with SmtpSink() as sink:
         monitored_crawl(server.base_url, tmp_path, sink)
         outcome = monitored_crawl(server.base_url, tmp_path, sink, "THCRAWL_MONITOR_MAX_LAYER_DROP=-0.01",
                                   "THCRAWL_MODE=full")
     assert outcome["layer drift"] == "FAIL"
-    assert len(sink.messages) == 1 and "the CMS layer gave" in sink.messages[0]
+    assert len(sink.messages) == 1 and "CMS layer share dropped against the last run" in sink.messages[0]
 
 
 def test_unknown_notifier_is_a_usage_error(server, tmp_path):

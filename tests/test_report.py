@@ -62,7 +62,8 @@ def test_report_shows_every_run(data, tmp_path):
     assert "http_503" in failures or "http_500" in failures
     coverage = chart(html, "Share of articles with the field (dashed: 95 % threshold)")
     assert "title 100.0%" in coverage and "threshold 95%" in coverage
-    assert "cms" in chart(html, "Share of field values by extraction layer")
+    cms = chart(html, "Share of articles whose field the CMS markup gave (the rest: generic layers)")
+    assert "title 100.0%" in cms and "body 100.0%" in cms
     assert "Latest run" in html and html.count("<tr><td>2") == 3  # the table of all runs
 
 

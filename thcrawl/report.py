@@ -24,8 +24,10 @@ REPORT_FILE = "report.html"
 WIDTH, HEIGHT = 880, 220
 MARGIN_LEFT, MARGIN_BOTTOM, MARGIN_TOP = 56, 36, 14
 # One colour per series, readable on white and distinguishable in greyscale by order.
+# One colour per series: the item's fields (up to 16 with extraction layers) each get their own line.
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
-           "#17becf")
+           "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354",
+           "#756bb1", "#636363")
 STATUS_COLOURS = {"ok": "#2ca02c", "degraded": "#ff7f0e", "failed": "#d62728", "killed": "#7f7f7f"}
 
 
@@ -152,6 +154,8 @@ def bar_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[floa
 def line_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]], unit: str = "",
                threshold: float | None = None) -> str:
     """One line per series over the labels (runs); a missing value breaks the line."""
+    if len(series) > len(PALETTE):  # never drop a series silently
+        raise ValueError(f"{title}: {len(series)} series, colours for {len(PALETTE)}")
     if not labels or not series:
         return _svg(title, [f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle">no data yet</text>'])
     values = [v for vs in series.values() for v in vs if v is not None]
