@@ -296,8 +296,10 @@ class RunOwner:
         except sqlite3.OperationalError as exc:  # the state's disk is full: the run stays "running", recovered
             logger.info("run %s not recorded as finished: %s", self.run_id, exc)
         s = summary
-        # A failed write was already reported in its one line; the summary is then only a detail.
-        logger.log(logging.WARNING if s["status"] != "ok" and not self.failed_write else logging.INFO,
+        # A failed write or an unreachable site was already reported in its one line; the summary is then
+        # only a detail.
+        said = self.failed_write or s.get("unreachable")
+        logger.log(logging.WARNING if s["status"] != "ok" and not said else logging.INFO,
                    "run %s: %s; %s new, %s updated, %s unchanged, %s failed, %s requests, %.1f s -> %s",
                    self.run_id, s["status"], s["new"], s["updated"], s["unchanged"], s["failed"], s["requests"],
                    s["duration_seconds"] or 0.0, self.run_dir)
