@@ -405,15 +405,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--until", help="only articles published at or before this date")
     export.add_argument("--data", default="data", metavar="DIR", help="data folder holding articles/ (default: data)")
     export.add_argument("--out", default=None, metavar="DIR", help="new folder for the export "
-                        "(default: DATA/exports/<UTC time>)")
+                        "(default: DATA/exports/<UTC time>-<format>)")
     export.add_argument("--bom", action="store_true", help="CSV: start with a UTF-8 BOM, for spreadsheet programs")
     export.add_argument("--licence", default=None, help="licence or attribution note for the manifest")
     export.set_defaults(func=cmd_export)
 
     report = commands.add_parser(
         "report", help="write one self-contained HTML page with charts of the runs and the dataset",
-        description="Charts of every run (articles, requests, errors, duration, field coverage, extraction "
-                    "layers, failure reasons) and of the archive's articles per month, in one HTML file that "
+        description="Charts of every run (articles, requests, errors, duration, field coverage, CMS-layer "
+                    "share per field, failure reasons) and of the archive's articles per month, in one HTML file that "
                     "opens offline. `thcrawl crawl` refreshes DATA/report.html after each run.")
     report.add_argument("--data", default="data", metavar="DIR", help="data folder (default: data)")
     report.add_argument("--out", default=None, metavar="FILE.html", help="where to write it "

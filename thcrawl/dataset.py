@@ -24,6 +24,16 @@ HISTORY_DIR = "_history"
 UNKNOWN_MONTH = "unknown"
 
 
+def months_between(first: str, last: str) -> list[str]:
+    """Every "YYYY-MM" from first to last, both included: the months a dataset should have."""
+    year, month = int(first[:4]), int(first[5:7])
+    out = []
+    while (year, month) <= (int(last[:4]), int(last[5:7])):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
 def month_of(item: dict[str, Any]) -> str:
     published = item.get("published_at") or ""
     return published[:7] if len(published) >= 7 else UNKNOWN_MONTH

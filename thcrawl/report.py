@@ -16,7 +16,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from thcrawl.dataset import DATASET_DIR, UNKNOWN_MONTH, iter_dataset
+from thcrawl.dataset import DATASET_DIR, UNKNOWN_MONTH, iter_dataset, months_between
 from thcrawl.runstate import STATE_FILE
 from thcrawl.summary import STATS_FILE
 
@@ -73,15 +73,6 @@ def count_months(data_dir: Path) -> dict[str, int]:
 
 def load(data_dir: Path) -> ReportData:
     return ReportData(data_dir=data_dir, runs=load_runs(data_dir), months=count_months(data_dir))
-
-
-def all_months(first: str, last: str) -> list[str]:
-    year, month = int(first[:4]), int(first[5:7])
-    out = []
-    while (year, month) <= (int(last[:4]), int(last[5:7])):
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
 
 
 # -- SVG charts ----------------------------------------------------------------------------------------
@@ -246,7 +237,7 @@ def render(data: ReportData) -> str:
     sections.append("</div>")
 
     dated = sorted(m for m in data.months if m != UNKNOWN_MONTH)
-    months = all_months(dated[0], dated[-1]) if dated else []
+    months = months_between(dated[0], dated[-1]) if dated else []
     gaps = [m for m in months if not data.months.get(m)]
     total = sum(data.months.values())
     sections.append(f"<h2>Articles per month across the archive</h2><p>{total} articles in the dataset, "

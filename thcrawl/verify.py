@@ -14,6 +14,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from thcrawl.dataset import months_between
 from thcrawl.export import MANIFEST, sha256_of
 from thcrawl.formats import from_arrow_row, from_csv_row
 from thcrawl.jsonl import loads_line
@@ -69,15 +70,6 @@ def unlisted_files(folder: Path, manifest: dict[str, Any]) -> list[str]:
     listed = {resource.get("path") for resource in manifest.get("resources", [])} | {MANIFEST}
     return sorted(rel for rel in (p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
                   if rel not in listed)
-
-
-def _months_between(first: str, last: str) -> list[str]:
-    year, month = int(first[:4]), int(first[5:7])
-    out = []
-    while (year, month) <= (int(last[:4]), int(last[5:7])):
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
 
 
 def verify(folder: Path) -> Report:
@@ -139,7 +131,7 @@ def verify(folder: Path) -> Report:
     if duplicates:
         report.findings.append(f"{len(duplicates)} duplicate IDs: {', '.join(duplicates[:MAX_LISTED])}")
     if months:
-        gaps = [m for m in _months_between(min(months), max(months)) if m not in months]
+        gaps = [m for m in months_between(min(months), max(months)) if m not in months]
         if gaps:
             report.findings.append(f"{len(gaps)} months with no article: {', '.join(gaps[:MAX_LISTED])}")
     if empty_bodies:
