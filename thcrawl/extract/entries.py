@@ -125,7 +125,7 @@ def link_entries(scope: Selector) -> list[Selector]:
     entries: list[Selector] = []
     seen: set[str] = set()
     stop = scope.root
-    for link in scope.xpath(".//a[@href]"):
+    for link in scope.xpath("descendant::a[@href]"):
         href = link.attrib["href"].split("#", 1)[0]
         if href in seen or not is_article_link(href):
             continue

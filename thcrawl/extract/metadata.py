@@ -61,7 +61,7 @@ class Metadata:
     @cached_property
     def jsonld(self) -> list[dict[str, Any]]:
         objects: list[dict[str, Any]] = []
-        for text in self.page.xpath('//script[@type="application/ld+json"]/text()').getall():
+        for text in self.page.xpath('/descendant::script[@type="application/ld+json"]/text()').getall():
             try:
                 objects.extend(_objects(_load_json(text)))
             except (ValueError, RecursionError):
@@ -113,7 +113,7 @@ class Metadata:
             if self._head_meta:
                 found = self._head_meta.get(name)
             else:
-                found = self.page.xpath("//meta[@property = $name or @name = $name or @itemprop = $name]/@content",
+                found = self.page.xpath("/descendant::meta[@property = $name or @name = $name or @itemprop = $name]/@content",
                                         name=name).get()
             if value := clean(found):
                 return value

@@ -67,7 +67,7 @@ def is_related_box(element: etree._Element) -> bool:
 
 
 def _text_outside_links(element: etree._Element) -> str:
-    return clean("".join(element.xpath(".//text()[not(ancestor::a)][not(ancestor::script)][not(ancestor::style)]")))
+    return clean("".join(element.xpath("descendant::text()[not(ancestor::a)][not(ancestor::script)][not(ancestor::style)]")))
 
 
 def is_link_list(element: etree._Element) -> bool:
@@ -78,7 +78,7 @@ def is_link_list(element: etree._Element) -> bool:
     text = clean(element.xpath("string()"))
     if LIST_HEADING_RE.match(text.lower()) and len(element.xpath(".//a")) >= 1:
         return True
-    return len(element.xpath(".//a[@href]")) >= 2 and not _text_outside_links(element) and bool(element.xpath(".//li"))
+    return len(element.xpath("descendant::a[@href]")) >= 2 and not _text_outside_links(element) and bool(element.xpath(".//li"))
 
 
 def is_widget(element: etree._Element) -> bool:
