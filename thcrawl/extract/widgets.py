@@ -78,7 +78,9 @@ def is_link_list(element: etree._Element) -> bool:
     text = clean(element.xpath("string()"))
     if LIST_HEADING_RE.match(text.lower()) and len(element.xpath(".//a")) >= 1:
         return True
-    return len(element.xpath("descendant::a[@href]")) >= 2 and not _text_outside_links(element) and bool(element.xpath(".//li"))
+    # The text outside links is read last: it is the costly test.
+    return (len(element.xpath("descendant::a[@href]")) >= 2 and bool(element.xpath(".//li"))
+            and not _text_outside_links(element))
 
 
 def is_widget(element: etree._Element) -> bool:
@@ -105,10 +107,14 @@ def is_widget(element: etree._Element) -> bool:
 
 def inside_widget(element: etree._Element, stop: etree._Element) -> bool:
     """Whether the element, or any ancestor below `stop`, is a widget other than a photo or video box."""
+    ancestors = []
     node = element.getparent()
     while node is not None and node is not stop:
+        ancestors.append(node)
+        node = node.getparent()
+    # Outermost first: a box is told by its type or class at once, while the lists inside it need their text.
+    for node in reversed(ancestors):
         kind = node.get("type", "").lower()
         if kind not in MEDIA_BOX_TYPES and tag_of(node) not in MEDIA_WRAPPERS and is_widget(node):
             return True
-        node = node.getparent()
     return False
