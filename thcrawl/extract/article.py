@@ -218,10 +218,7 @@ class ArticlePage:
             "sapo",
             (CMS, lambda: _text(self._region.xpath("descendant::h2[@data-role='sapo' or contains(@class, 'detail-sapo')]")
                                 or self._region.xpath("descendant::p[@data-role='sapo'] | descendant::div[@data-role='sapo']"))),
-            (GENERIC, lambda: _text(self.xpath(
-                "/descendant::*[self::p or self::h2 or self::div][contains(@class, 'sapo') or contains(@class, 'description')"
-                " or contains(@class, 'lead')][not(ancestor::*[contains(@class, 'item')])]"
-                "[preceding::h1]"))),
+            (GENERIC, lambda: _text(self.xpath(GENERIC_SAPO_XPATH))),
             (GENERIC, self._lead_under_title),
             (JSONLD, lambda: self.metadata.article_text("description")),
             (META, lambda: self.metadata.meta("og:description", "description")),
@@ -470,8 +467,10 @@ class ArticlePage:
             if content is None:
                 return []
             videos = []
-            for box in content.xpath("descendant::*[translate(@type, 'VIDEOSTRAM', 'videostram') = 'videostream' or "
-                                     "translate(@type, 'VIDEO', 'video') = 'video'] | descendant::video[not(ancestor::*[@type])]"):
+            # [@type] first: libxml2 tests it at once, while translate() builds a string for every element.
+            for box in content.xpath("descendant::*[@type][translate(@type, 'VIDEOSTRAM', 'videostram') = 'videostream'"
+                                     " or translate(@type, 'VIDEO', 'video') = 'video']"
+                                     " | descendant::video[not(ancestor::*[@type])]"):
                 url = (box.attrib.get("data-vid") or box.attrib.get("data-src")
                        or box.xpath(".//video/@src | .//source/@src | .//iframe/@src | self::video/@src").get())
                 poster = (box.attrib.get("data-thumb") or box.attrib.get("data-poster")
@@ -616,6 +615,11 @@ class ArticlePage:
         )
 
 
+# A lead paragraph by its class, after the title, outside lists of other articles. One step per tag name:
+# libxml2 finds elements by name at once, where `*[self::p or self::h2 or self::div]` tests each element.
+GENERIC_SAPO_XPATH = " | ".join(
+    f"/descendant::{tag}[contains(@class, 'sapo') or contains(@class, 'description') or contains(@class, 'lead')]"
+    "[not(ancestor::*[contains(@class, 'item')])][preceding::h1]" for tag in ("p", "h2", "div"))
 # Links to the family's tag pages (/{slug}.html) after the title, outside page chrome.
 TAG_ROUTE_XPATH = ("//h1/following::a[contains(@href, '.html')]"
                    "[not(ancestor::header or ancestor::nav or ancestor::footer or ancestor::*[contains(@class, 'footer')"

