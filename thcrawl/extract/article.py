@@ -504,8 +504,11 @@ class ArticlePage:
         return self._first(
             "tags",
             (CMS, tag_box),
-            (GENERIC, lambda: names(self.xpath("/descendant::*[contains(@class, 'tag')][not(self::body)]"
-                                               "[not(ancestor::header)]/descendant::a[@href][@rel='tag' or contains(@href, 'tag')]"))),
+            # Tag links inside an element whose class names tags (not the <body>, not in the header): asked from
+            # the links up, which spares testing the class of every element of the page.
+            (GENERIC, lambda: names(self.xpath("/descendant::a[@href][@rel='tag' or contains(@href, 'tag')]"
+                                               "[ancestor::*[contains(@class, 'tag')][not(self::body)]"
+                                               "[not(ancestor::header)]]"))),
             (META, lambda: list(dict.fromkeys(clean(t) for t in self.xpath("/descendant::meta[@property='article:tag']/@content")
                                               .getall() for t in t.split(",") if clean(t)))),
         ) or []

@@ -14,10 +14,12 @@ from functools import cached_property
 from typing import Any
 
 import orjson
+from lxml import etree
 from parsel import Selector
 
 from thcrawl.text import clean
 
+_HEAD_META = etree.XPath("/html/head/meta[@content]")
 ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "VideoObject", "AnalysisNewsArticle"}
 
 
@@ -99,8 +101,8 @@ class Metadata:
     def _head_meta(self) -> dict[str, str]:
         """<meta> of the <head>: property, name or itemprop -> the first such tag's content."""
         found: dict[str, str] = {}
-        for tag in self.page.xpath("/html/head/meta[@content]"):
-            attributes = tag.root.attrib
+        for tag in _HEAD_META(self.page.root):  # lxml elements: no Selector is built for each of the ~40 tags
+            attributes = tag.attrib
             for key in (attributes.get("property"), attributes.get("name"), attributes.get("itemprop")):
                 if key and key not in found:
                     found[key] = attributes["content"]
