@@ -75,6 +75,9 @@ def is_link_list(element: etree._Element) -> bool:
     whose text all sits in links while it holds links to several pages."""
     if tag_of(element) not in _CONTAINER_TAGS:
         return False
+    # Both tests below need a link inside; most containers of a body have none, and need not be read.
+    if next(element.iterdescendants("a"), None) is None:
+        return False
     text = clean(element.xpath("string()"))
     if LIST_HEADING_RE.match(text.lower()) and len(element.xpath(".//a")) >= 1:
         return True
