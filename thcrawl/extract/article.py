@@ -59,12 +59,21 @@ _DEEP = (RecursionError,)  # deep markup or JSON: the layer gives up, the next o
 _TEXT_NODES = etree.XPath("descendant-or-self::text()[not(ancestor::script)][not(ancestor::style)]")
 
 
+def _visible_text_parts(element: etree._Element) -> list[str]:
+    """The element's text nodes outside scripts and styles, in document order (_TEXT_NODES). Most elements
+    hold no script or style: lxml's itertext() gives the same text nodes then, without the query's walk up
+    from every text node to test its ancestors (3x the cost over a long heading box)."""
+    if next(element.iter("script", "style"), None) is None:
+        return list(element.itertext())
+    return _TEXT_NODES(element)
+
+
 def _text(found: SelectorList | Selector | None) -> str | None:
     """Whitespace-collapsed text of the first element found that has any, without scripts and styles."""
     if found is None:
         return None
     for element in ([found] if isinstance(found, Selector) else found):
-        if text := clean(" ".join(_TEXT_NODES(element.root))):
+        if text := clean(" ".join(_visible_text_parts(element.root))):
             return text
     return None
 

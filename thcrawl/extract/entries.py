@@ -24,6 +24,7 @@ from thcrawl.urls import absolute, article_id
 # tests it in C, while re:test calls back into Python for each element (5x the cost over a see-more list).
 CMS_ENTRY_XPATH = ("descendant-or-self::*[contains(@class, 'box-')]"
                    "[re:test(@class, '(^|\\s)box-(stream-|category-)?item(-sub)?(\\s|$)')]")
+_LINK_HREFS = etree.XPath("descendant::a/@href")  # compiled once: element.xpath() compiles at every call
 # Article URLs of other sites: a numeric ID of 6+ digits ending the slug (vnexpress: "-5047363.html").
 _GENERIC_ARTICLE_RE = re.compile(r"-\d{6,}(?:\.[a-z]{2,5})?/?$")
 _PLACEHOLDER_PIECES = ("data:", "placeholder", "blank.gif", "loading", "lazy.", "1x1")
@@ -134,7 +135,7 @@ def link_entries(scope: Selector) -> list[Selector]:
         seen.add(href)
         element = link.root
         while (parent := element.getparent()) is not None and parent is not stop and all(
-                h.split("#", 1)[0] == href or not is_article_link(h) for h in parent.xpath(".//a/@href")):
+                h.split("#", 1)[0] == href or not is_article_link(h) for h in _LINK_HREFS(parent)):
             element = parent
         entries.append(Selector(root=element, type="html"))
     return entries

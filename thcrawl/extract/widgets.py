@@ -66,8 +66,15 @@ def is_related_box(element: etree._Element) -> bool:
     return "related" in kind or bool(re.search(r"relate", element.get("class", ""), re.I))
 
 
+# Compiled once: element.xpath() would compile its query again at every call, which costs more than running it.
+_TEXT = etree.XPath("string()")
+_TEXT_OUTSIDE_LINKS = etree.XPath("descendant::text()[not(ancestor::a)][not(ancestor::script)][not(ancestor::style)]")
+_LINKS_WITH_HREF = etree.XPath("descendant::a[@href]")
+_HAS_LIST_ITEM = etree.XPath("boolean(descendant::li)")
+
+
 def _text_outside_links(element: etree._Element) -> str:
-    return clean("".join(element.xpath("descendant::text()[not(ancestor::a)][not(ancestor::script)][not(ancestor::style)]")))
+    return clean("".join(_TEXT_OUTSIDE_LINKS(element)))
 
 
 def is_link_list(element: etree._Element) -> bool:
@@ -78,12 +85,10 @@ def is_link_list(element: etree._Element) -> bool:
     # Both tests below need a link inside; most containers of a body have none, and need not be read.
     if next(element.iterdescendants("a"), None) is None:
         return False
-    text = clean(element.xpath("string()"))
-    if LIST_HEADING_RE.match(text.lower()) and len(element.xpath(".//a")) >= 1:
+    if LIST_HEADING_RE.match(clean(_TEXT(element)).lower()):
         return True
     # The text outside links is read last: it is the costly test.
-    return (len(element.xpath("descendant::a[@href]")) >= 2 and bool(element.xpath(".//li"))
-            and not _text_outside_links(element))
+    return len(_LINKS_WITH_HREF(element)) >= 2 and _HAS_LIST_ITEM(element) and not _text_outside_links(element)
 
 
 def is_widget(element: etree._Element) -> bool:
