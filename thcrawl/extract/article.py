@@ -78,6 +78,12 @@ def _text(found: SelectorList | Selector | None) -> str | None:
     return None
 
 
+def _names_source(attributes: dict[str, str]) -> bool:
+    """An element marked as the source: data-field or data-role "source", or a source class."""
+    return ("source" in (attributes.get("data-field"), attributes.get("data-role"))
+            or not {"source", "detail-source"}.isdisjoint(attributes.get("class", "").split()))
+
+
 def _site_key(name: str) -> str:
     """"vnexpress" for "VnExpress", "vnexpress.net" and "www.vnexpress.net"."""
     key = name.casefold().removeprefix("https://").removeprefix("http://").removeprefix("www.")
@@ -426,8 +432,7 @@ class ArticlePage:
             found = [e for e in self._region.xpath("descendant::p[contains(@class, 'source') or @data-field or @data-role]"
                                                    " | descendant::span[contains(@class, 'source') or @data-field or @data-role]"
                                                    " | descendant::div[contains(@class, 'source') or @data-field or @data-role]")
-                     if "source" in (e.attrib.get("data-field"), e.attrib.get("data-role"))
-                     or {"source", "detail-source"} & set(e.attrib.get("class", "").split())]
+                     if _names_source(e.attrib)]
             text = _text(found)
             return clean(SOURCE_PREFIX_RE.sub("", text)) if text and len(text) < 120 else None
 
@@ -480,9 +485,10 @@ class ArticlePage:
             for box in content.xpath("descendant::*[@type][translate(@type, 'VIDEOSTRAM', 'videostram') = 'videostream'"
                                      " or translate(@type, 'VIDEO', 'video') = 'video']"
                                      " | descendant::video[not(ancestor::*[@type])]"):
-                url = (box.attrib.get("data-vid") or box.attrib.get("data-src")
+                attributes = box.attrib  # parsel builds this dict at each access
+                url = (attributes.get("data-vid") or attributes.get("data-src")
                        or box.xpath(".//video/@src | .//source/@src | .//iframe/@src | self::video/@src").get())
-                poster = (box.attrib.get("data-thumb") or box.attrib.get("data-poster")
+                poster = (attributes.get("data-thumb") or attributes.get("data-poster")
                           or box.xpath(".//video/@poster | self::video/@poster | .//img/@src").get())
                 caption = _text(box.xpath("descendant::*[contains(@class, 'VideoCMS_Caption')]"))
                 videos.append(Video(url=absolute(url, self.url or ""), poster=absolute(poster, self.url or ""),
@@ -503,7 +509,7 @@ class ArticlePage:
             so the box is the first block after the title holding links to tag pages."""
             region = self._region.xpath("descendant::a[contains(@href, '.html')]") if self._region is not self.selector else []
             links = [a for a in region or self.xpath(TAG_ROUTE_XPATH)
-                     if TAG_ROUTE_RE.match(a.attrib["href"]) and not is_article_link(a.attrib["href"])]
+                     if TAG_ROUTE_RE.match(href := a.attrib["href"]) and not is_article_link(href)]
             boxes: dict[Any, list[Selector]] = {}
             for link in links:
                 boxes.setdefault(link.xpath("ancestor::*[not(self::li or self::span or self::b or self::strong)][1]")[0].root,
@@ -529,12 +535,13 @@ class ArticlePage:
                 return []
             entries = []
             for li in self._content.xpath("descendant::li[@data-url or @data-id][descendant::a]"):
-                url = absolute(li.attrib.get("data-url") or li.xpath(".//a/@href").get(), self.url or "")
+                attributes = li.attrib  # parsel builds this dict at each access
+                url = absolute(attributes.get("data-url") or li.xpath(".//a/@href").get(), self.url or "")
                 if url and all(e.url != url for e in entries):
                     entries.append(RelatedEntry(
-                        id=li.attrib.get("data-id") or article_id(url), url=url,
-                        title=clean(li.attrib.get("data-title")) or _text(li.xpath(".//a")) or None,
-                        published_raw=clean(li.attrib.get("data-date")) or None))
+                        id=attributes.get("data-id") or article_id(url), url=url,
+                        title=clean(attributes.get("data-title")) or _text(li.xpath(".//a")) or None,
+                        published_raw=clean(attributes.get("data-date")) or None))
             return entries
 
         def boxes(typed: bool) -> list[RelatedEntry]:

@@ -39,8 +39,9 @@ def is_article_link(url: str | None) -> bool:
 
 def image_url(img: Selector) -> str | None:
     """The real image of an <img>: data-original, then data-src (lazy loading), then a real src."""
+    attributes = img.attrib  # parsel builds this dict at each access
     for attribute in ("data-original", "data-src", "src"):
-        value = (img.attrib.get(attribute) or "").strip()
+        value = (attributes.get(attribute) or "").strip()
         if value and not any(piece in value.lower() for piece in _PLACEHOLDER_PIECES):
             return value
     return None
