@@ -151,7 +151,8 @@ class ArticlePage:
     def _content(self) -> Selector | None:
         """The CMS content element: `data-role=content`, else the family's content classes."""
         found = self.xpath("/descendant::div[@data-role='content']") or self.xpath(
-            "/descendant::div[contains(@class, 'afcbc-body')] | /descendant::div[contains(concat(' ', normalize-space(@class), ' '), "
+            "/descendant::div[contains(@class, 'afcbc-body')]"
+            " | /descendant::div[contains(concat(' ', normalize-space(@class), ' '), "
             "' detail-content ')]")
         return found[0] if found else None
 
@@ -231,8 +232,9 @@ class ArticlePage:
     def sapo(self) -> str | None:
         sapo = self._first(
             "sapo",
-            (CMS, lambda: _text(self._region.xpath("descendant::h2[@data-role='sapo' or contains(@class, 'detail-sapo')]")
-                                or self._region.xpath("descendant::p[@data-role='sapo'] | descendant::div[@data-role='sapo']"))),
+            (CMS, lambda: _text(
+                self._region.xpath("descendant::h2[@data-role='sapo' or contains(@class, 'detail-sapo')]")
+                or self._region.xpath("descendant::p[@data-role='sapo'] | descendant::div[@data-role='sapo']"))),
             (GENERIC, lambda: _text(self.xpath(GENERIC_SAPO_XPATH))),
             (GENERIC, self._lead_under_title),
             (JSONLD, lambda: self.metadata.article_text("description")),
@@ -313,7 +315,8 @@ class ArticlePage:
                     if name and name.casefold() not in HOME_NAMES and not (url and is_article_link(url))]
 
         def cms() -> list[tuple[str, str | None]]:
-            first = self._region.xpath("descendant::a[@data-role='cate-name']") or self.xpath("/descendant::a[@data-role='cate-name']")
+            first = (self._region.xpath("descendant::a[@data-role='cate-name']")
+                     or self.xpath("/descendant::a[@data-role='cate-name']"))
             if not first:
                 return []
             # The breadcrumb is the list or block around the first category link (its li, then ul).
@@ -325,7 +328,8 @@ class ArticlePage:
         result = self._first(
             "category",
             (CMS, cms),
-            (GENERIC, lambda: links(self.xpath("(/descendant::*[contains(@class, 'breadcrumb')][descendant::a])[1]/descendant::a[@href]"))),
+            (GENERIC, lambda: links(self.xpath("(/descendant::*[contains(@class, 'breadcrumb')][descendant::a])[1]"
+                                               "/descendant::a[@href]"))),
             (JSONLD, lambda: [(n, u) for n, u in self.metadata.breadcrumb if n.casefold() not in HOME_NAMES]),
             (META, lambda: [(self.metadata.meta("article:section"), None)] if self.metadata.meta("article:section")
              else []),
@@ -367,8 +371,8 @@ class ArticlePage:
         return self._first(
             "published_raw",
             (CMS, lambda: _text(self._region.xpath(
-                "descendant::div[@data-role='publishdate'] | descendant::time[@data-role='publishdate'] | descendant::span[@data-role='publishdate']"
-                " | descendant::div[contains(@class, 'detail-time')]"))),
+                "descendant::div[@data-role='publishdate'] | descendant::time[@data-role='publishdate']"
+                " | descendant::span[@data-role='publishdate'] | descendant::div[contains(@class, 'detail-time')]"))),
             (GENERIC, lambda: _text(self.xpath("/descendant::time[not(ancestor::*[contains(@class, 'item')])]"))),
             (GENERIC, visible_date),
         )
@@ -429,9 +433,9 @@ class ArticlePage:
     @cached_property
     def source(self) -> str | None:
         def element() -> str | None:
-            found = [e for e in self._region.xpath("descendant::p[contains(@class, 'source') or @data-field or @data-role]"
-                                                   " | descendant::span[contains(@class, 'source') or @data-field or @data-role]"
-                                                   " | descendant::div[contains(@class, 'source') or @data-field or @data-role]")
+            marked = "[contains(@class, 'source') or @data-field or @data-role]"
+            found = [e for e in self._region.xpath(f"descendant::p{marked} | descendant::span{marked}"
+                                                   f" | descendant::div{marked}")
                      if _names_source(e.attrib)]
             text = _text(found)
             return clean(SOURCE_PREFIX_RE.sub("", text)) if text and len(text) < 120 else None
@@ -507,7 +511,8 @@ class ArticlePage:
         def tag_box() -> list[str]:
             """The family's tag pages are /{slug}.html (no article ID); its tag boxes vary their class names,
             so the box is the first block after the title holding links to tag pages."""
-            region = self._region.xpath("descendant::a[contains(@href, '.html')]") if self._region is not self.selector else []
+            region = (self._region.xpath("descendant::a[contains(@href, '.html')]")
+                      if self._region is not self.selector else [])
             links = [a for a in region or self.xpath(TAG_ROUTE_XPATH)
                      if TAG_ROUTE_RE.match(href := a.attrib["href"]) and not is_article_link(href)]
             boxes: dict[Any, list[Selector]] = {}
@@ -524,8 +529,9 @@ class ArticlePage:
             (GENERIC, lambda: names(self.xpath("/descendant::a[@href][@rel='tag' or contains(@href, 'tag')]"
                                                "[ancestor::*[contains(@class, 'tag')][not(self::body)]"
                                                "[not(ancestor::header)]]"))),
-            (META, lambda: list(dict.fromkeys(clean(t) for t in self.xpath("/descendant::meta[@property='article:tag']/@content")
-                                              .getall() for t in t.split(",") if clean(t)))),
+            (META, lambda: list(dict.fromkeys(
+                clean(t) for t in self.xpath("/descendant::meta[@property='article:tag']/@content").getall()
+                for t in t.split(",") if clean(t)))),
         ) or []
 
     @cached_property

@@ -115,8 +115,8 @@ class Metadata:
             if self._head_meta:
                 found = self._head_meta.get(name)
             else:
-                found = self.page.xpath("/descendant::meta[@property = $name or @name = $name or @itemprop = $name]/@content",
-                                        name=name).get()
+                found = self.page.xpath("/descendant::meta[@property = $name or @name = $name or @itemprop = $name]"
+                                        "/@content", name=name).get()
             if value := clean(found):
                 return value
         return None

@@ -68,7 +68,8 @@ def is_related_box(element: etree._Element) -> bool:
 
 # Compiled once: element.xpath() would compile its query again at every call, which costs more than running it.
 _TEXT = etree.XPath("string()")
-_TEXT_OUTSIDE_LINKS = etree.XPath("descendant::text()[not(ancestor::a)][not(ancestor::script)][not(ancestor::style)]")
+_TEXT_OUTSIDE_LINKS = etree.XPath("descendant::text()[not(ancestor::a)][not(ancestor::script)]"
+                                  "[not(ancestor::style)]")
 _LINKS_WITH_HREF = etree.XPath("descendant::a[@href]")
 _HAS_LIST_ITEM = etree.XPath("boolean(descendant::li)")
 
