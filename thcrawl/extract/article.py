@@ -8,6 +8,10 @@ layer answered, so a site's markup drift shows as a falling share of `cms` (see 
 
 Everything here is an ordinary parsel selector, as in `scrapy shell`: to fix a field, open the page in
 the shell, try a selector, and change that field's method.
+
+Queries with a predicate say `descendant::x[...]` (`/descendant::x[...]` for the whole page), not `.//x[...]`:
+the two select the same elements, but libxml2 answers `//x[...]` as `descendant-or-self::node()/child::x[...]`,
+visiting every node's children, which costs 2-3x more on a 170 KB page (a bare `//x` it rewrites itself).
 """
 
 from __future__ import annotations
@@ -55,14 +59,29 @@ _DEEP = (RecursionError,)  # deep markup or JSON: the layer gives up, the next o
 _TEXT_NODES = etree.XPath("descendant-or-self::text()[not(ancestor::script)][not(ancestor::style)]")
 
 
+def _visible_text_parts(element: etree._Element) -> list[str]:
+    """The element's text nodes outside scripts and styles, in document order (_TEXT_NODES). Most elements
+    hold no script or style: lxml's itertext() gives the same text nodes then, without the query's walk up
+    from every text node to test its ancestors (3x the cost over a long heading box)."""
+    if next(element.iter("script", "style"), None) is None:
+        return list(element.itertext())
+    return _TEXT_NODES(element)
+
+
 def _text(found: SelectorList | Selector | None) -> str | None:
     """Whitespace-collapsed text of the first element found that has any, without scripts and styles."""
     if found is None:
         return None
     for element in ([found] if isinstance(found, Selector) else found):
-        if text := clean(" ".join(_TEXT_NODES(element.root))):
+        if text := clean(" ".join(_visible_text_parts(element.root))):
             return text
     return None
+
+
+def _names_source(attributes: dict[str, str]) -> bool:
+    """An element marked as the source: data-field or data-role "source", or a source class."""
+    return ("source" in (attributes.get("data-field"), attributes.get("data-role"))
+            or not {"source", "detail-source"}.isdisjoint(attributes.get("class", "").split()))
 
 
 def _site_key(name: str) -> str:
@@ -131,8 +150,9 @@ class ArticlePage:
     @cached_property
     def _content(self) -> Selector | None:
         """The CMS content element: `data-role=content`, else the family's content classes."""
-        found = self.xpath("//div[@data-role='content']") or self.xpath(
-            "//div[contains(@class, 'afcbc-body')] | //div[contains(concat(' ', normalize-space(@class), ' '), "
+        found = self.xpath("/descendant::div[@data-role='content']") or self.xpath(
+            "/descendant::div[contains(@class, 'afcbc-body')]"
+            " | /descendant::div[contains(concat(' ', normalize-space(@class), ' '), "
             "' detail-content ')]")
         return found[0] if found else None
 
@@ -144,7 +164,7 @@ class ArticlePage:
         if found:
             return found[0]
         best, most = None, 0
-        for candidate in self.xpath("//article | //main | //div[p]"):
+        for candidate in self.xpath("//article | //main | /descendant::div[p]"):
             count = len(candidate.xpath("./p[string-length(normalize-space()) > 40]"))
             if count > most:
                 best, most = candidate, count
@@ -169,8 +189,8 @@ class ArticlePage:
 
     @cached_property
     def _cms_title(self) -> SelectorList:
-        return self.xpath("//h1[@data-role='title' or contains(@class, 'detail-title')]") or self.xpath(
-            "//*[@data-role='title']")
+        return self.xpath("/descendant::h1[@data-role='title' or contains(@class, 'detail-title')]") or self.xpath(
+            "/descendant::*[@data-role='title']")
 
     @cached_property
     def _h1(self) -> Selector | None:
@@ -190,7 +210,7 @@ class ArticlePage:
     def canonical_url(self) -> str | None:
         """The page's <link rel=canonical>, absolute, as the page writes it (not the article's identity)."""
         href = self.xpath("/html/head/link[@rel='canonical']/@href").get() or self.xpath(
-            "//link[@rel='canonical']/@href").get()
+            "/descendant::link[@rel='canonical']/@href").get()
         return absolute(href, self.url or "") or None
 
     # -- header fields -------------------------------------------------------------------------------
@@ -212,12 +232,10 @@ class ArticlePage:
     def sapo(self) -> str | None:
         sapo = self._first(
             "sapo",
-            (CMS, lambda: _text(self._region.xpath(".//h2[@data-role='sapo' or contains(@class, 'detail-sapo')]")
-                                or self._region.xpath(".//p[@data-role='sapo'] | .//div[@data-role='sapo']"))),
-            (GENERIC, lambda: _text(self.xpath(
-                "//*[self::p or self::h2 or self::div][contains(@class, 'sapo') or contains(@class, 'description')"
-                " or contains(@class, 'lead')][not(ancestor::*[contains(@class, 'item')])]"
-                "[preceding::h1]"))),
+            (CMS, lambda: _text(
+                self._region.xpath("descendant::h2[@data-role='sapo' or contains(@class, 'detail-sapo')]")
+                or self._region.xpath("descendant::p[@data-role='sapo'] | descendant::div[@data-role='sapo']"))),
+            (GENERIC, lambda: _text(self.xpath(GENERIC_SAPO_XPATH))),
             (GENERIC, self._lead_under_title),
             (JSONLD, lambda: self.metadata.article_text("description")),
             (META, lambda: self.metadata.meta("og:description", "description")),
@@ -261,7 +279,7 @@ class ArticlePage:
         links, spans and paragraphs, outside lists of other articles and comments."""
         outside = ("[not(ancestor::*[contains(@class, 'item') or contains(@class, 'comment')"
                    " or contains(@class, 'relate')])]")
-        found = self._region.xpath(f".//*[@data-role='author' or contains(@class, 'author')]{outside}")
+        found = self._region.xpath(f"descendant::*[@data-role='author' or contains(@class, 'author')]{outside}")
         blocks = [b for b in found if b.attrib.get("data-role") == "author"] or [
             b for b in found if "avatar" not in b.attrib.get("class", "")
             and not b.xpath("descendant::*[contains(@class, 'author')]")]
@@ -297,19 +315,21 @@ class ArticlePage:
                     if name and name.casefold() not in HOME_NAMES and not (url and is_article_link(url))]
 
         def cms() -> list[tuple[str, str | None]]:
-            first = self._region.xpath(".//a[@data-role='cate-name']") or self.xpath("//a[@data-role='cate-name']")
+            first = (self._region.xpath("descendant::a[@data-role='cate-name']")
+                     or self.xpath("/descendant::a[@data-role='cate-name']"))
             if not first:
                 return []
             # The breadcrumb is the list or block around the first category link (its li, then ul).
             for container in first[0].xpath("ancestor::*[self::ul or self::ol or self::nav or "
                                              "contains(@class, 'breadcrumb')][1]"):
-                return links(container.xpath(".//a[@href]"))
+                return links(container.xpath("descendant::a[@href]"))
             return links(first[:1])
 
         result = self._first(
             "category",
             (CMS, cms),
-            (GENERIC, lambda: links(self.xpath("(//*[contains(@class, 'breadcrumb')][.//a])[1]//a[@href]"))),
+            (GENERIC, lambda: links(self.xpath("(/descendant::*[contains(@class, 'breadcrumb')][descendant::a])[1]"
+                                               "/descendant::a[@href]"))),
             (JSONLD, lambda: [(n, u) for n, u in self.metadata.breadcrumb if n.casefold() not in HOME_NAMES]),
             (META, lambda: [(self.metadata.meta("article:section"), None)] if self.metadata.meta("article:section")
              else []),
@@ -351,9 +371,9 @@ class ArticlePage:
         return self._first(
             "published_raw",
             (CMS, lambda: _text(self._region.xpath(
-                ".//div[@data-role='publishdate'] | .//time[@data-role='publishdate'] | .//span[@data-role='publishdate']"
-                " | .//div[contains(@class, 'detail-time')]"))),
-            (GENERIC, lambda: _text(self.xpath("//time[not(ancestor::*[contains(@class, 'item')])]"))),
+                "descendant::div[@data-role='publishdate'] | descendant::time[@data-role='publishdate']"
+                " | descendant::span[@data-role='publishdate'] | descendant::div[contains(@class, 'detail-time')]"))),
+            (GENERIC, lambda: _text(self.xpath("/descendant::time[not(ancestor::*[contains(@class, 'item')])]"))),
             (GENERIC, visible_date),
         )
 
@@ -364,7 +384,7 @@ class ArticlePage:
             "published_at",
             (JSONLD, lambda: self.metadata.article_text("datePublished")),
             (META, lambda: self.metadata.meta("article:published_time", "pubdate", "datePublished")),
-            (GENERIC, lambda: self.xpath("//time[@datetime][not(ancestor::*[contains(@class, 'item')])]"
+            (GENERIC, lambda: self.xpath("/descendant::time[@datetime][not(ancestor::*[contains(@class, 'item')])]"
                                          "/@datetime").get()),
             (CMS, lambda: self.published_raw),
         )
@@ -413,11 +433,10 @@ class ArticlePage:
     @cached_property
     def source(self) -> str | None:
         def element() -> str | None:
-            found = [e for e in self._region.xpath(".//p[contains(@class, 'source') or @data-field or @data-role]"
-                                                   " | .//span[contains(@class, 'source') or @data-field or @data-role]"
-                                                   " | .//div[contains(@class, 'source') or @data-field or @data-role]")
-                     if "source" in (e.attrib.get("data-field"), e.attrib.get("data-role"))
-                     or {"source", "detail-source"} & set(e.attrib.get("class", "").split())]
+            marked = "[contains(@class, 'source') or @data-field or @data-role]"
+            found = [e for e in self._region.xpath(f"descendant::p{marked} | descendant::span{marked}"
+                                                   f" | descendant::div{marked}")
+                     if _names_source(e.attrib)]
             text = _text(found)
             return clean(SOURCE_PREFIX_RE.sub("", text)) if text and len(text) < 120 else None
 
@@ -448,7 +467,7 @@ class ArticlePage:
             if not url or url in images or inside_widget(img.root, content.root):
                 continue
             box = img.xpath("ancestor::figure[1] | ancestor::*[@type='Photo'][1]")
-            caption = _text(box[-1].xpath(".//figcaption | .//*[contains(@class, 'caption')]")) if box else None
+            caption = _text(box[-1].xpath(".//figcaption | descendant::*[contains(@class, 'caption')]")) if box else None
             images[url] = Image(url=url, alt=clean(img.attrib.get("alt")) or None, caption=caption or None)
         return list(images.values())
 
@@ -466,13 +485,16 @@ class ArticlePage:
             if content is None:
                 return []
             videos = []
-            for box in content.xpath(".//*[translate(@type, 'VIDEOSTRAM', 'videostram') = 'videostream' or "
-                                     "translate(@type, 'VIDEO', 'video') = 'video'] | .//video[not(ancestor::*[@type])]"):
-                url = (box.attrib.get("data-vid") or box.attrib.get("data-src")
+            # [@type] first: libxml2 tests it at once, while translate() builds a string for every element.
+            for box in content.xpath("descendant::*[@type][translate(@type, 'VIDEOSTRAM', 'videostram') = 'videostream'"
+                                     " or translate(@type, 'VIDEO', 'video') = 'video']"
+                                     " | descendant::video[not(ancestor::*[@type])]"):
+                attributes = box.attrib  # parsel builds this dict at each access
+                url = (attributes.get("data-vid") or attributes.get("data-src")
                        or box.xpath(".//video/@src | .//source/@src | .//iframe/@src | self::video/@src").get())
-                poster = (box.attrib.get("data-thumb") or box.attrib.get("data-poster")
+                poster = (attributes.get("data-thumb") or attributes.get("data-poster")
                           or box.xpath(".//video/@poster | self::video/@poster | .//img/@src").get())
-                caption = _text(box.xpath(".//*[contains(@class, 'VideoCMS_Caption')]"))
+                caption = _text(box.xpath("descendant::*[contains(@class, 'VideoCMS_Caption')]"))
                 videos.append(Video(url=absolute(url, self.url or ""), poster=absolute(poster, self.url or ""),
                                     caption=caption))
             return videos
@@ -489,9 +511,10 @@ class ArticlePage:
         def tag_box() -> list[str]:
             """The family's tag pages are /{slug}.html (no article ID); its tag boxes vary their class names,
             so the box is the first block after the title holding links to tag pages."""
-            region = self._region.xpath(".//a[contains(@href, '.html')]") if self._region is not self.selector else []
+            region = (self._region.xpath("descendant::a[contains(@href, '.html')]")
+                      if self._region is not self.selector else [])
             links = [a for a in region or self.xpath(TAG_ROUTE_XPATH)
-                     if TAG_ROUTE_RE.match(a.attrib["href"]) and not is_article_link(a.attrib["href"])]
+                     if TAG_ROUTE_RE.match(href := a.attrib["href"]) and not is_article_link(href)]
             boxes: dict[Any, list[Selector]] = {}
             for link in links:
                 boxes.setdefault(link.xpath("ancestor::*[not(self::li or self::span or self::b or self::strong)][1]")[0].root,
@@ -501,10 +524,14 @@ class ArticlePage:
         return self._first(
             "tags",
             (CMS, tag_box),
-            (GENERIC, lambda: names(self.xpath("//*[contains(@class, 'tag')][not(self::body)]"
-                                               "[not(ancestor::header)]//a[@href][@rel='tag' or contains(@href, 'tag')]"))),
-            (META, lambda: list(dict.fromkeys(clean(t) for t in self.xpath("//meta[@property='article:tag']/@content")
-                                              .getall() for t in t.split(",") if clean(t)))),
+            # Tag links inside an element whose class names tags (not the <body>, not in the header): asked from
+            # the links up, which spares testing the class of every element of the page.
+            (GENERIC, lambda: names(self.xpath("/descendant::a[@href][@rel='tag' or contains(@href, 'tag')]"
+                                               "[ancestor::*[contains(@class, 'tag')][not(self::body)]"
+                                               "[not(ancestor::header)]]"))),
+            (META, lambda: list(dict.fromkeys(
+                clean(t) for t in self.xpath("/descendant::meta[@property='article:tag']/@content").getall()
+                for t in t.split(",") if clean(t)))),
         ) or []
 
     @cached_property
@@ -513,13 +540,14 @@ class ArticlePage:
             if self._content is None:
                 return []
             entries = []
-            for li in self._content.xpath(".//li[@data-url or @data-id][.//a]"):
-                url = absolute(li.attrib.get("data-url") or li.xpath(".//a/@href").get(), self.url or "")
+            for li in self._content.xpath("descendant::li[@data-url or @data-id][descendant::a]"):
+                attributes = li.attrib  # parsel builds this dict at each access
+                url = absolute(attributes.get("data-url") or li.xpath(".//a/@href").get(), self.url or "")
                 if url and all(e.url != url for e in entries):
                     entries.append(RelatedEntry(
-                        id=li.attrib.get("data-id") or article_id(url), url=url,
-                        title=clean(li.attrib.get("data-title")) or _text(li.xpath(".//a")) or None,
-                        published_raw=clean(li.attrib.get("data-date")) or None))
+                        id=attributes.get("data-id") or article_id(url), url=url,
+                        title=clean(attributes.get("data-title")) or _text(li.xpath(".//a")) or None,
+                        published_raw=clean(attributes.get("data-date")) or None))
             return entries
 
         def boxes(typed: bool) -> list[RelatedEntry]:
@@ -528,7 +556,7 @@ class ArticlePage:
             if content is None:
                 return []
             entries = []
-            for box in content.xpath(".//*[@type]" if typed else ".//*[@class]"):
+            for box in content.xpath("descendant::*[@type]" if typed else "descendant::*[@class]"):
                 if (typed and "related" in box.attrib["type"].lower()) or (not typed and is_related_box(box.root)):
                     for entry in read_entries(link_entries(box), self.url or "", SeeMoreEntry, self.id):
                         entries.append(RelatedEntry(id=entry.id, url=entry.url, title=entry.title,
@@ -612,6 +640,11 @@ class ArticlePage:
         )
 
 
+# A lead paragraph by its class, after the title, outside lists of other articles. One step per tag name:
+# libxml2 finds elements by name at once, where `*[self::p or self::h2 or self::div]` tests each element.
+GENERIC_SAPO_XPATH = " | ".join(
+    f"/descendant::{tag}[contains(@class, 'sapo') or contains(@class, 'description') or contains(@class, 'lead')]"
+    "[not(ancestor::*[contains(@class, 'item')])][preceding::h1]" for tag in ("p", "h2", "div"))
 # Links to the family's tag pages (/{slug}.html) after the title, outside page chrome.
 TAG_ROUTE_XPATH = ("//h1/following::a[contains(@href, '.html')]"
                    "[not(ancestor::header or ancestor::nav or ancestor::footer or ancestor::*[contains(@class, 'footer')"

@@ -66,8 +66,16 @@ def is_related_box(element: etree._Element) -> bool:
     return "related" in kind or bool(re.search(r"relate", element.get("class", ""), re.I))
 
 
+# Compiled once: element.xpath() would compile its query again at every call, which costs more than running it.
+_TEXT = etree.XPath("string()")
+_TEXT_OUTSIDE_LINKS = etree.XPath("descendant::text()[not(ancestor::a)][not(ancestor::script)]"
+                                  "[not(ancestor::style)]")
+_LINKS_WITH_HREF = etree.XPath("descendant::a[@href]")
+_HAS_LIST_ITEM = etree.XPath("boolean(descendant::li)")
+
+
 def _text_outside_links(element: etree._Element) -> str:
-    return clean("".join(element.xpath(".//text()[not(ancestor::a)][not(ancestor::script)][not(ancestor::style)]")))
+    return clean("".join(_TEXT_OUTSIDE_LINKS(element)))
 
 
 def is_link_list(element: etree._Element) -> bool:
@@ -75,10 +83,13 @@ def is_link_list(element: etree._Element) -> bool:
     whose text all sits in links while it holds links to several pages."""
     if tag_of(element) not in _CONTAINER_TAGS:
         return False
-    text = clean(element.xpath("string()"))
-    if LIST_HEADING_RE.match(text.lower()) and len(element.xpath(".//a")) >= 1:
+    # Both tests below need a link inside; most containers of a body have none, and need not be read.
+    if next(element.iterdescendants("a"), None) is None:
+        return False
+    if LIST_HEADING_RE.match(clean(_TEXT(element)).lower()):
         return True
-    return len(element.xpath(".//a[@href]")) >= 2 and not _text_outside_links(element) and bool(element.xpath(".//li"))
+    # The text outside links is read last: it is the costly test.
+    return len(_LINKS_WITH_HREF(element)) >= 2 and _HAS_LIST_ITEM(element) and not _text_outside_links(element)
 
 
 def is_widget(element: etree._Element) -> bool:
@@ -105,10 +116,14 @@ def is_widget(element: etree._Element) -> bool:
 
 def inside_widget(element: etree._Element, stop: etree._Element) -> bool:
     """Whether the element, or any ancestor below `stop`, is a widget other than a photo or video box."""
+    ancestors = []
     node = element.getparent()
     while node is not None and node is not stop:
+        ancestors.append(node)
+        node = node.getparent()
+    # Outermost first: a box is told by its type or class at once, while the lists inside it need their text.
+    for node in reversed(ancestors):
         kind = node.get("type", "").lower()
         if kind not in MEDIA_BOX_TYPES and tag_of(node) not in MEDIA_WRAPPERS and is_widget(node):
             return True
-        node = node.getparent()
     return False
