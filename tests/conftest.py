@@ -33,7 +33,8 @@ def require(path: Path) -> Path:
 SLOW_MODULES = {
     "test_archive", "test_benchmark_quick", "test_crawl_e2e", "test_crawl_manners", "test_faults", "test_kill",
     "test_logs", "test_monitoring", "test_replica", "test_replica_weight", "test_report", "test_scheduled_runs",
-    "test_scrapyd",
+    "test_scrapyd", "test_disk_full", "test_identity_and_bounds", "test_inputs_and_exit_codes", "test_lock",
+    "test_plain_scrapy", "test_recovery", "test_reparse", "test_scrapy_commands",
 }
 
 
