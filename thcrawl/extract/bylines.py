@@ -21,7 +21,7 @@ _NOTE_RE = re.compile(r"\s*\([^)]*\)\s*")
 
 
 def split_authors(text: str | None) -> list[str]:
-    """["Hữu Đại", "Hồng Thư"] from "Hữu Đại – Hồng Thư"; "Theo Hồ Hương" gives ["Hồ Hương"]."""
+    """["Minh Khôi", "Thu Trang"] from "Minh Khôi – Thu Trang"; "Theo Lê Vân" gives ["Lê Vân"]."""
     text = clean(AUTHOR_PREFIX_RE.sub("", _NOTE_RE.sub(" ", clean(text)) + " "))
     names = []
     for part in AUTHOR_SPLIT_RE.split(clean(text)):
