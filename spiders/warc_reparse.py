@@ -10,6 +10,7 @@ the runs of one reparse; default: one job in this process), group (the crawl run
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,9 @@ class ReparseSpider(scrapy.Spider):
         async for result in extractor.results(plan_tasks(self.warcs)):
             stats.inc_value("thcrawl/reparse/captures", result.records)
             stats.inc_value("thcrawl/reparse/not_article_url", result.not_article_urls)
+            # Where the byte ranges were read: this process takes its share with --jobs above 1 too.
+            stats.inc_value("thcrawl/reparse/ranges_read_here" if result.pid == os.getpid()
+                            else "thcrawl/reparse/ranges_read_by_workers")
             if result.error:
                 stats.inc_value("thcrawl/errors/unreadable_warc")
                 self.logger.error("WARC file not readable to its end: %s", result.error)

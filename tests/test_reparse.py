@@ -81,6 +81,10 @@ def test_items_are_the_same_whatever_the_number_of_jobs(archive, one_job, tmp_pa
     out, _ = one_job
     reparse(archive, tmp_path / "two", "--jobs", "2")
     assert month_files(tmp_path / "two") == month_files(out)
+    # Two jobs are this process and one worker, and both read byte ranges.
+    reparse_stats = [json.loads((run / "stats.json").read_text())["reparse"] for run in (tmp_path / "two" / "runs").iterdir()]
+    assert sum(s.get("ranges_read_here", 0) for s in reparse_stats) > 0
+    assert sum(s.get("ranges_read_by_workers", 0) for s in reparse_stats) > 0
 
 
 def test_killed_reparse_run_again_finishes_without_duplicates(archive, one_job, tmp_path):

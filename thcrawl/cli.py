@@ -432,7 +432,7 @@ def build_parser() -> argparse.ArgumentParser:
     reparse.add_argument("warcs", nargs="+", metavar="WARC", help="WARC files or folders holding them")
     reparse.add_argument("--out", default="data", metavar="DIR", help="data folder (default: data)")
     reparse.add_argument("--jobs", type=int, default=None, metavar="N",
-                         help="worker processes that parse pages (default: the machine's cores)")
+                         help="processes that parse pages: this one and N-1 workers (default: the machine's cores)")
     reparse.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: WARNING)")
     reparse.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                          help="override a Scrapy or thcrawl setting (repeatable)")

@@ -27,7 +27,7 @@ import time
 import zlib
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -42,7 +42,7 @@ from thcrawl.items import Article
 from thcrawl.urls import article_id
 
 logger = logging.getLogger(__name__)
-IN_FLIGHT_PER_JOB = 2  # tasks handed out per worker and not yet taken back
+IN_FLIGHT_PER_JOB = 4  # tasks handed out per worker and not yet taken back
 
 
 class WarcError(ValueError):
@@ -140,6 +140,7 @@ class TaskResult(NamedTuple):
     not_article_urls: int  # of which at URLs that are not articles (home, listings, robots.txt, ...)
     extracted: list[Extracted]
     error: str | None = None  # the range could not be read to its end
+    pid: int = 0  # of the process that read the range: this one or a worker
 
 
 def _member_per_record(path: Path, limit: int = 64 << 20) -> bool:
@@ -199,7 +200,7 @@ def extract_range(task: Task) -> TaskResult:
         with open(task.path, "rb") as handle:
             begin = _first_member(handle, task)
             if begin is None:
-                return TaskResult(0, 0, [])
+                return TaskResult(0, 0, [], pid=os.getpid())
             handle.seek(begin)
             iterator = ArchiveIterator(handle)
             for record in iterator:
@@ -225,8 +226,8 @@ def extract_range(task: Task) -> TaskResult:
                     continue
                 extracted.append(Extracted(url, crawled_at, result.item, result.failure, result.identity))
     except (ArchiveLoadFailed, OSError, ValueError, EOFError, zlib.error) as exc:
-        return TaskResult(records, not_articles, extracted, f"{task.path} at byte {task.start}: {exc}")
-    return TaskResult(records, not_articles, extracted)
+        return TaskResult(records, not_articles, extracted, f"{task.path} at byte {task.start}: {exc}", os.getpid())
+    return TaskResult(records, not_articles, extracted, pid=os.getpid())
 
 
 def _end_with_parent(parent: int) -> None:
@@ -241,29 +242,71 @@ def _end_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+def _worker_ready() -> int:
+    """Nothing: handed to each worker at once, so that it is started, with this module imported, before the
+    first range is."""
+    return os.getpid()
+
+
 class CaptureExtractor:
-    """Tasks run in `jobs` worker processes (in this process for one job); results come back in the order of
-    the tasks, with at most IN_FLIGHT_PER_JOB tasks a worker handed out at a time."""
+    """Tasks run in `jobs` processes: this one and `jobs - 1` workers (all in this process for one job).
+    Results come back in the order of the tasks, with at most IN_FLIGHT_PER_JOB tasks a worker handed out
+    at a time.
+
+    This process counts as one of the jobs because it has its own share of the work: every item goes through
+    its pipelines. When the oldest task handed out is not back yet, it extracts the next task itself instead
+    of waiting. So N jobs keep N processes busy on N cores: with N workers besides it, N + 1 busy processes
+    would share N cores, and the time lost to switching between them, and to pickling every item, took
+    about a tenth of the gain of a second core (BENCHMARKS.md, section 6)."""
 
     def __init__(self, jobs: int = 1) -> None:
         self.jobs = jobs
+        self.workers = jobs - 1
         # spawn: a worker starts as a fresh interpreter, not as a fork of a process running a reactor.
-        self.pool = (ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+        self.pool = (ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                          initializer=_end_with_parent, initargs=(os.getpid(),))
-                     if jobs > 1 else None)
+                     if self.workers else None)
+        for _ in range(self.workers):  # the workers start and import now, while Scrapy sets up the run here
+            self.pool.submit(_worker_ready)
 
     async def results(self, tasks: Iterable[Task]) -> AsyncIterator[TaskResult]:
         if self.pool is None:
             for task in tasks:
                 yield extract_range(task)
             return
-        pending: deque[asyncio.Future[TaskResult]] = deque()
-        for task in tasks:
-            pending.append(asyncio.wrap_future(self.pool.submit(extract_range, task)))
-            if len(pending) >= self.jobs * IN_FLIGHT_PER_JOB:
-                yield await pending.popleft()
-        while pending:
-            yield await pending.popleft()
+        tasks = iter(tasks)
+        # In the order of the tasks: [task, a worker's future or the result extracted here].
+        queue: deque[list[Any]] = deque()
+        handed_out = extracted_here = 0  # of the tasks in the queue
+        capacity = self.workers * IN_FLIGHT_PER_JOB
+        while True:
+            while handed_out < capacity and (task := next(tasks, None)) is not None:
+                queue.append([task, self.pool.submit(extract_range, task)])
+                handed_out += 1
+            if not queue:
+                return
+            head = queue[0][1]
+            if isinstance(head, Future) and not head.done():
+                # Rather than wait, this process extracts: the next task, or one handed out that no worker has
+                # started yet (the newest first, so that the workers keep the older ones).
+                if extracted_here < IN_FLIGHT_PER_JOB and (task := next(tasks, None)) is not None:
+                    queue.append([task, extract_range(task)])
+                    extracted_here += 1
+                elif taken := next((slot for slot in reversed(queue)
+                                    if isinstance(slot[1], Future) and slot[1].cancel()), None):
+                    taken[1] = extract_range(taken[0])
+                    handed_out -= 1
+                    extracted_here += 1
+                else:
+                    await asyncio.wrap_future(head)
+                continue
+            queue.popleft()
+            if isinstance(head, Future):
+                handed_out -= 1
+                yield head.result()
+            else:
+                extracted_here -= 1
+                yield head
 
     def close(self) -> None:
         if self.pool is not None:
