@@ -11,12 +11,15 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from thcrawl.jsonl import dumps_line_bytes, loads_line, repair_tail
+import orjson
+
+from thcrawl.jsonl import loads_line, repair_tail
 from thcrawl.state import StateStore
 
 DATASET_DIR = "articles"
@@ -49,12 +52,13 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return list(iter_jsonl(path)) if path.exists() else []
 
 
-def write_atomic(path: Path, rows: list[dict[str, Any]]) -> None:
+def write_lines_atomic(path: Path, lines: Iterable[bytes]) -> None:
+    """Replace the file with these lines (each ending in a newline): a temporary file, fsync, rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     try:
         with tmp.open("wb") as handle:
-            handle.writelines(dumps_line_bytes(row) for row in rows)
+            handle.writelines(lines)
             handle.flush()
             os.fsync(handle.fileno())
     except OSError as exc:
@@ -68,8 +72,39 @@ def write_atomic(path: Path, rows: list[dict[str, Any]]) -> None:
         os.close(directory)
 
 
-def _order(row: dict[str, Any]) -> tuple[str, str]:
-    return row.get("published_at") or "", row.get("id") or ""
+class Row(NamedTuple):
+    """A dataset line as the merge needs it: what it is sorted and compared by, and its bytes as written (a
+    line is parsed once and never serialised again: the journal and the month files use the same writer)."""
+    id: str
+    order: tuple[str, str]  # the month file's order: publish time, then ID
+    content_sha256: str | None
+    version: int | None
+    line: bytes
+
+    @classmethod
+    def of(cls, item: dict[str, Any], line: bytes) -> Row:
+        article_id = item.get("id") or ""
+        return cls(article_id, (item.get("published_at") or "", article_id), item.get("content_sha256"),
+                   item.get("version"), line if line.endswith(b"\n") else line + b"\n")
+
+    def spooled(self) -> bytes:
+        """The row in a merge spool: its fields, a tab (never in a JSON line: orjson escapes it), the line."""
+        return orjson.dumps([self.id, self.order[0], self.content_sha256, self.version]) + b"\t" + self.line
+
+    @classmethod
+    def from_spool(cls, spooled: bytes) -> Row:
+        head, _, line = spooled.partition(b"\t")
+        article_id, published, sha, version = orjson.loads(head)
+        return cls(article_id, (published, article_id), sha, version, line)
+
+
+def read_rows(path: Path) -> Iterator[Row]:
+    if not path.exists():
+        return
+    with path.open("rb") as handle:
+        for line in handle:
+            if line.strip():
+                yield Row.of(loads_line(line), line)
 
 
 @dataclass
@@ -90,7 +125,8 @@ def merge_journal(journal: Path, data_dir: Path, state: StateStore) -> MergeResu
     """Bring the dataset up to date with one run's journal (idempotent).
 
     The journal is first split into one spool file per month, so memory holds one month at a time,
-    never the whole run (a run can hold the entire archive).
+    never the whole run (a run can hold the entire archive). Each journal line is parsed once: the spool
+    keeps the few fields the merge needs beside the line's bytes, which go to the month file as they are.
     """
     if not journal.exists():
         return MergeResult(articles=0, months=0, superseded=0)
@@ -112,7 +148,7 @@ def merge_journal(journal: Path, data_dir: Path, state: StateStore) -> MergeResu
                     month_by_id[item["id"]] = month  # a later line of the same article wins
                     if month not in spools:
                         spools[month] = open(Path(spool_dir) / f"{month}.jsonl", "wb")  # noqa: SIM115
-                    spools[month].write(line)
+                    spools[month].write(Row.of(item, line).spooled())
         finally:
             for spool in spools.values():
                 spool.close()
@@ -123,34 +159,36 @@ def merge_journal(journal: Path, data_dir: Path, state: StateStore) -> MergeResu
                 leaving[known.month].add(article_id)  # its publish date was corrected: it moves
         superseded = 0
         for month in sorted(set(spools) | set(leaving)):
-            incoming: dict[str, dict[str, Any]] = {}
+            incoming: dict[str, Row] = {}
             spool_path = Path(spool_dir) / f"{month}.jsonl"
             if spool_path.exists():
-                for item in iter_jsonl(spool_path):
-                    if month_by_id[item["id"]] == month:
-                        incoming[item["id"]] = item
+                with spool_path.open("rb") as handle:
+                    for spooled in handle:
+                        row = Row.from_spool(spooled)
+                        if month_by_id[row.id] == month:
+                            incoming[row.id] = row
             superseded += _merge_month(root, month, incoming, leaving.get(month, set()))
     state.set_months(month_by_id)
     return MergeResult(articles=len(month_by_id), months=len(set(month_by_id.values())), superseded=superseded)
 
 
-def _merge_month(root: Path, month: str, incoming: dict[str, dict[str, Any]], leaving: set[str]) -> int:
+def _merge_month(root: Path, month: str, incoming: dict[str, Row], leaving: set[str]) -> int:
     """Rewrite one month file with the incoming versions; returns how many versions went to history."""
     path = month_file(root, month)
-    rows = {row["id"]: row for row in read_jsonl(path)}
+    rows = {row.id: row for row in read_rows(path)}
     history_path = month_file(root / HISTORY_DIR, month)
-    history = {(row["id"], row.get("version")): row for row in read_jsonl(history_path)}
+    history = {(row.id, row.version): row for row in read_rows(history_path)}
     history_size = len(history)
     for article_id in leaving:
         rows.pop(article_id, None)
-    for item in incoming.values():
-        previous = rows.get(item["id"])
-        if previous and previous.get("content_sha256") != item.get("content_sha256"):
-            history.setdefault((previous["id"], previous.get("version")), previous)
-        rows[item["id"]] = item
-    write_atomic(path, sorted(rows.values(), key=_order))
+    for row in incoming.values():
+        previous = rows.get(row.id)
+        if previous and previous.content_sha256 != row.content_sha256:
+            history.setdefault((previous.id, previous.version), previous)
+        rows[row.id] = row
+    write_lines_atomic(path, (row.line for row in sorted(rows.values(), key=attrgetter("order"))))
     if len(history) != history_size:
-        write_atomic(history_path, sorted(history.values(), key=_order))
+        write_lines_atomic(history_path, (row.line for row in sorted(history.values(), key=attrgetter("order"))))
     return len(history) - history_size
 
 
