@@ -56,5 +56,5 @@ def load(body: bytes, content_type: str | None = None) -> Selector:
     every page of the site) goes to the parser as bytes, which spares a decode and an encode."""
     _check_html(body)
     if _is_utf8(body, content_type):
-        return Selector(body=body, encoding="utf-8")
-    return Selector(text=html_to_unicode(content_type, body)[1])
+        return Selector(body=body, encoding="utf-8", type="html")
+    return Selector(text=html_to_unicode(content_type, body)[1], type="html")
