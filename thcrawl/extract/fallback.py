@@ -8,8 +8,7 @@ the generic extractor cannot mistake them for body text.
 
 from __future__ import annotations
 
-import copy
-
+import lxml.html
 import lxml_html_clean  # noqa: F401 - imported for its presence: jusText needs it, see above
 import trafilatura
 from lxml import etree
@@ -26,7 +25,11 @@ PRUNE_XPATH = etree.XPath(
 
 def generic_paragraphs(root: etree._Element) -> list[str]:
     """Body paragraphs of a parsed page by trafilatura, on a pruned copy of the page's tree."""
-    tree = copy.deepcopy(root)
+    # The copy is parsed from the page's markup into lxml.html's element classes, which trafilatura reads (the
+    # page objects' tree has lxml's plain ones: thcrawl.extract.document), as deep as the page's own parse went
+    # (huge_tree: trafilatura's own parser would stop at 256 levels).
+    markup = etree.tostring(root, encoding="utf-8", method="html")
+    tree = lxml.html.document_fromstring(markup, parser=lxml.html.HTMLParser(encoding="utf-8", huge_tree=True))
     for node in PRUNE_XPATH(tree):
         parent = node.getparent()
         if parent is None:
