@@ -30,7 +30,14 @@ from thcrawl.dates import to_iso
 from thcrawl.extract import body as body_walk
 from thcrawl.extract.bylines import looks_like_author_line, split_authors
 from thcrawl.extract.document import load
-from thcrawl.extract.entries import cms_entries, image_url, is_article_link, link_entries, read_entries
+from thcrawl.extract.entries import (
+    cms_entries,
+    image_url,
+    is_article_link,
+    link_entries,
+    links_to_an_article,
+    read_entries,
+)
 from thcrawl.extract.fallback import generic_paragraphs
 from thcrawl.extract.metadata import Metadata, jsonld_text
 from thcrawl.extract.widgets import inside_widget, is_related_box
@@ -184,7 +191,7 @@ class ArticlePage:
             around_content = set(self._content.root.iterancestors())
             for ancestor in self._h1.root.iterancestors():
                 if ancestor in around_content:
-                    return Selector(root=ancestor, type="html")
+                    return self.selector.__class__(root=ancestor, type="html")
         return self.selector
 
     @cached_property
@@ -583,7 +590,7 @@ class ArticlePage:
                              " or contains(@class, 'right')])").get() == "1":
                 continue
             for ancestor in reversed(heading.xpath("ancestor::*[position() <= 4]")):  # nearest first
-                if any(is_article_link(h) for h in ancestor.xpath(".//a/@href").getall()):
+                if links_to_an_article(ancestor):
                     sections.append(ancestor)
                     break
             if sections:

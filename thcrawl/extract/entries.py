@@ -37,6 +37,11 @@ def is_article_link(url: str | None) -> bool:
     return article_id(path) is not None or bool(_GENERIC_ARTICLE_RE.search(path))
 
 
+def links_to_an_article(scope: Selector) -> bool:
+    """Whether a link in the scope leads to an article (hrefs read as strings: no Selector for each)."""
+    return any(is_article_link(href) for href in _LINK_HREFS(scope.root))
+
+
 def image_url(img: Selector) -> str | None:
     """The real image of an <img>: data-original, then data-src (lazy loading), then a real src."""
     attributes = img.attrib  # parsel builds this dict at each access
@@ -138,7 +143,7 @@ def link_entries(scope: Selector) -> list[Selector]:
         while (parent := element.getparent()) is not None and parent is not stop and all(
                 h.split("#", 1)[0] == href or not is_article_link(h) for h in _LINK_HREFS(parent)):
             element = parent
-        entries.append(Selector(root=element, type="html"))
+        entries.append(scope.__class__(root=element, type="html"))
     return entries
 
 
