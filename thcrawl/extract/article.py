@@ -322,8 +322,9 @@ class ArticlePage:
                     if name and name.casefold() not in HOME_NAMES and not (url and is_article_link(url))]
 
         def cms() -> list[tuple[str, str | None]]:
-            first = (self._region.xpath("descendant::a[@data-role='cate-name']")
-                     or self.xpath("/descendant::a[@data-role='cate-name']"))
+            first = self._region.xpath("descendant::a[@data-role='cate-name']")
+            if not first and self._region is not self.selector:  # the region is not the whole page: the page
+                first = self.xpath("/descendant::a[@data-role='cate-name']")
             if not first:
                 return []
             # The breadcrumb is the list or block around the first category link (its li, then ul).
@@ -371,7 +372,7 @@ class ArticlePage:
             """A date-shaped text in an element named date or time, among the few around the <h1>."""
             if self._h1 is None:
                 return None
-            near = "[contains(@class, 'date') or contains(@class, 'time')][not(*)][position() <= 10]"
+            near = "[not(*)][contains(@class, 'date') or contains(@class, 'time')][position() <= 10]"  # leaves first: cheaper
             near_title = [*self._h1.xpath(f"following::*{near}"), *self._h1.xpath(f"preceding::*{near}")]
             return next((t for t in (_text(e) for e in near_title) if t and _DATE_RE.search(t)), None)
 
