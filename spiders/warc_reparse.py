@@ -5,7 +5,8 @@ the page object (`thcrawl.reparse.CaptureExtractor`), and the project's item pip
 rest, as in a crawl. Items come out of start(), which Scrapy (>= 2.13) sends straight to the item pipelines.
 
 Arguments (given by `thcrawl reparse`): warcs (paths, in reading order), extractor (a CaptureExtractor shared by
-the runs of one reparse; default: one job in this process), group (the crawl run the files came from).
+the runs of one reparse; default: one job in this process), group (the crawl run the files came from), last_group
+(no run of the same reparse follows, so the extractor's workers may end with this run).
 """
 
 from __future__ import annotations
@@ -33,13 +34,14 @@ class ReparseSpider(scrapy.Spider):
     thcrawl_run = True  # a run of this spider owns the data folder, as a crawl does: see thcrawl.owner
 
     def __init__(self, warcs: list[str | Path] | str = (), extractor: CaptureExtractor | None = None,
-                 group: str | None = None, **kwargs: Any) -> None:
+                 group: str | None = None, last_group: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if isinstance(warcs, str):  # `scrapy crawl reparse -a warcs=a.warc.gz,b.warc.gz`
             warcs = [w for w in warcs.split(",") if w]
         self.warcs = [Path(w) for w in warcs]
         self.extractor = extractor
         self.group = group
+        self.last_group = last_group  # no run of the same reparse follows: its workers may end with this one
         self.source = "warc"
 
     async def start(self) -> AsyncIterator[Article]:
@@ -51,7 +53,7 @@ class ReparseSpider(scrapy.Spider):
         if state is None:  # the data folder could not be opened (its lock is held): the run is stopping
             return
         extractor = self.extractor or CaptureExtractor(jobs=1)
-        async for result in extractor.results(plan_tasks(self.warcs)):
+        async for result in extractor.results(plan_tasks(self.warcs), last=self.last_group):
             stats.inc_value("thcrawl/reparse/captures", result.records)
             stats.inc_value("thcrawl/reparse/not_article_url", result.not_article_urls)
             # Where the byte ranges were read: this process takes its share with --jobs above 1 too.

@@ -33,3 +33,49 @@ def test_the_fallback_extractor_loads_with_the_package():
     # A broken install (lxml without its HTML cleaner) fails at import, not on the first unusual page.
     code = "import sys, thcrawl.extract; print('trafilatura' in sys.modules and 'lxml_html_clean' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "True"
+
+
+# -- the selector a page is parsed into: parsel's answers, each query compiled once ---------------------------
+PAGE = ('<html lang="vi"><head><link rel="canonical" href="/a-1.htm"></head><body>'
+        '<h1 data-role="title">Tin <b>mới</b></h1><div class="box-stream-item x"><a href="/b-2.htm">B</a></div>'
+        '<p class="sapo">Sapo</p><p>Một <!-- ghi chú --> hai</p></body></html>')
+QUERIES = [
+    "//h1", "//h1//text()", "/html/head/link[@rel='canonical']/@href", "count(//p)", "boolean(//h2)",
+    "string(//h1)", "/html/@lang", "//p[contains(@class, 'sapo')]",
+    "//*[re:test(@class, '(^|\\s)box-stream-item(\\s|$)')]/a/@href",  # parsel's EXSLT regular expressions
+    "set:distinct(//p)",  # an EXSLT set function: parsel's own path
+]
+
+
+def answers(selector, query):
+    return [(type(s.root).__name__, s.get()) for s in selector.xpath(query)]
+
+
+def test_page_selector_answers_every_query_as_parsel_does():
+    from parsel import Selector
+
+    page = load(PAGE.encode())
+    reference = Selector(text=PAGE, type="html")
+    for query in QUERIES:
+        assert [get for _, get in answers(page, query)] == [get for _, get in answers(reference, query)], query
+
+
+def test_page_selector_css_and_chained_queries_stay_page_selectors():
+    from thcrawl.extract.document import PageSelector
+
+    page = load(PAGE.encode())
+    found = page.css("div.box-stream-item").xpath("./a")
+    assert isinstance(found[0], PageSelector) and found.attrib["href"] == "/b-2.htm"
+
+
+def test_page_selector_takes_variables_and_namespaces_through_parsel():
+    page = load(PAGE.encode())
+    assert page.xpath("//a[@href = $href]/text()", href="/b-2.htm").get() == "B"
+    assert page.xpath("//x:h1", namespaces={"x": "urn:none"}).getall() == []
+
+
+def test_page_selector_reports_a_bad_query_as_parsel_does():
+    import pytest
+
+    with pytest.raises(ValueError, match="XPath error"):
+        load(PAGE.encode()).xpath("//p[")
