@@ -6,10 +6,10 @@ How a reparse runs:
   file without one is a group of its own), oldest first. Each group is one run of the `reparse` spider, with
   the project's settings, pipelines and run machinery, so an article captured in ten runs gets its versions
   exactly as ten crawls would have given them (a crawl keeps one item per article per run).
-- The WARC files are cut into byte ranges of 512 KiB (tasks), which `--jobs` worker processes read, streaming,
-  and turn into items; at most two tasks per worker are in flight, and results are taken in the order of the
-  tasks, so the items are the same whatever the number of jobs, and memory does not grow with the archive.
-  This process only feeds the items to the pipelines.
+- The WARC files are cut into byte ranges of 512 KiB (tasks), which `--jobs` processes (this one and N-1
+  workers) read, streaming, and turn into items; at most IN_FLIGHT_PER_JOB tasks per worker are in flight, and
+  results are taken in the order of the tasks, so the items are the same whatever the number of jobs, and memory
+  does not grow with the archive. This process also feeds every item to the pipelines (CaptureExtractor).
 - A capture older than what the data folder already knows of its article is skipped: it is history there.
   A capture as old as that is parsed again: unchanged content changes nothing, a changed item (better page
   objects) becomes a new version. So a killed reparse, run again, finishes the job without duplicates.
@@ -257,7 +257,7 @@ class CaptureExtractor:
     its pipelines. When the oldest task handed out is not back yet, it extracts the next task itself instead
     of waiting. So N jobs keep N processes busy on N cores: with N workers besides it, N + 1 busy processes
     would share N cores, and the time lost to switching between them, and to pickling every item, took
-    about a tenth of the gain of a second core (BENCHMARKS.md, section 6)."""
+    about a tenth of the gain of a second core (BENCHMARKS.md, session 7)."""
 
     def __init__(self, jobs: int = 1) -> None:
         self.jobs = jobs

@@ -326,7 +326,7 @@ class ArticlePage:
 
         def cms() -> list[tuple[str, str | None]]:
             first = self._region.xpath("descendant::a[@data-role='cate-name']")
-            if not first and self._region is not self.selector:  # the region is not the whole page: the page
+            if not first and self._region is not self.selector:  # then the whole page, unless the region was it
                 first = self.xpath("/descendant::a[@data-role='cate-name']")
             if not first:
                 return []

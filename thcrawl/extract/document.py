@@ -1,7 +1,8 @@
 """Turning response bytes into a parsel Selector.
 
-Pages are decoded the way Scrapy decodes them (HTTP charset, BOM, <meta charset>, then UTF-8) and parsed by
-parsel, so a selector that works in `scrapy shell` works here unchanged.
+Pages are decoded the way Scrapy decodes them (HTTP charset, BOM, <meta charset>, then UTF-8), parsed by lxml's
+HTML parser as parsel parses them, and wrapped in a parsel Selector (PageSelector), so a selector that works in
+`scrapy shell` works here unchanged.
 """
 
 from __future__ import annotations
@@ -65,9 +66,6 @@ def decode(body: bytes, content_type: str | None = None) -> str:
     return body.decode("utf-8", "replace") if _is_utf8(body, content_type) else html_to_unicode(content_type, body)[1]
 
 
-# lxml's own element classes: lxml.html's parser (parsel's default) calls back into Python to choose a class for
-# every element the page object touches, which cost 4 % of the extraction time (measured on ../shared/realpages);
-# the tree, and so every selector's answer, is the same.
 _ENCODING_ERRORS = frozenset({etree.ErrorTypes.ERR_INVALID_CHAR, etree.ErrorTypes.ERR_INVALID_ENCODING})
 
 
@@ -109,7 +107,10 @@ def _compiled(query: str) -> etree.XPath | None:
 
 def _selector(utf8: bytes) -> Selector:
     """The page parsed from UTF-8 bytes as parsel parses them (NUL bytes dropped; bytes that are not UTF-8
-    replaced, since libxml2 would cut the text there), with lxml's plain elements."""
+    replaced, since libxml2 would cut the text there), into lxml's plain element classes: lxml.html's parser
+    (parsel's default) calls back into Python to choose a class for every element the page object touches,
+    which cost 4 % of the extraction time (measured on ../shared/realpages). The tree, and so every selector's
+    answer, is the same."""
     utf8 = utf8.replace(b"\x00", b"")
     parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
     root = etree.fromstring(utf8, parser=parser)
