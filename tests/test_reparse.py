@@ -130,3 +130,11 @@ def test_uncompressed_warc_gives_the_same_items_and_a_whole_gzip_is_refused(arch
     whole.write_bytes(gzip.compress(plain.read_bytes()))
     result = run_cli("reparse", str(whole), "--out", str(tmp_path / "x"))
     assert result.returncode == 2 and "warcio recompress" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_progress_line_on_a_terminal(archive, tmp_path):
+    # THCRAWL_PROGRESS=1 stands for a terminal (the line shows by itself when stderr is one).
+    result = reparse(archive, tmp_path / "data", "--jobs", "2", "-s", "THCRAWL_PROGRESS=1")
+    finals = [line.rsplit("\r", 1)[-1] for line in result.stderr.splitlines() if "pages/s" in line]
+    assert len(finals) == RUNS  # one archived run, one line ended
+    assert all(f"pages {ARTICLES} | articles {ARTICLES} |" in line for line in finals), finals
