@@ -248,6 +248,14 @@ def _worker_ready() -> int:
     return os.getpid()
 
 
+def _take_back_unstarted(queue: deque[list[Any]]) -> list[Any] | None:
+    """The newest slot whose task no worker has started, its future cancelled so that no worker will."""
+    for slot in reversed(queue):
+        if isinstance(slot[1], Future) and slot[1].cancel():
+            return slot
+    return None
+
+
 class CaptureExtractor:
     """Tasks run in `jobs` processes: this one and `jobs - 1` workers (all in this process for one job).
     Results come back in the order of the tasks, with at most IN_FLIGHT_PER_JOB tasks a worker handed out
@@ -296,8 +304,7 @@ class CaptureExtractor:
                 if extracted_here < IN_FLIGHT_PER_JOB and (task := next(tasks, None)) is not None:
                     queue.append([task, extract_range(task)])
                     extracted_here += 1
-                elif taken := next((slot for slot in reversed(queue)
-                                    if isinstance(slot[1], Future) and slot[1].cancel()), None):
+                elif (taken := _take_back_unstarted(queue)) is not None:
                     taken[1] = extract_range(taken[0])
                     handed_out -= 1
                     extracted_here += 1
